@@ -1,0 +1,36 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+// Every test runs inside workerd through the real worker entry (src/index.ts).
+// Local servers the tests talk to (upstash-local on real Redis and on the embedded
+// backend, a hanging TCP server, a closed port) start in Node in tests/global-setup.ts;
+// their addresses reach the worker as bindings through provide/inject.
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      main: './src/index.ts',
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          ENVIRONMENT: 'test',
+          UPSTASH_REDIS_REST_URL: inject('upstashRedisUrl'),
+          UPSTASH_REDIS_REST_TOKEN: inject('upstashToken'),
+          REDIS_KEY_PREFIX: inject('keyPrefix'),
+          READER_ID_SECRET: inject('readerSecret'),
+          SITE_API_KEYS: 'test-key-primary-0123456789,test-key-rotated-0123456789',
+          TEST_UPSTASH_MEMORY_URL: inject('upstashMemoryUrl'),
+          TEST_HANGING_URL: inject('hangingUrl'),
+          TEST_CLOSED_URL: inject('closedUrl'),
+          TEST_REDIS_BACKEND: inject('redisBackend'),
+        },
+      },
+    })),
+  ],
+  test: {
+    globalSetup: ['./tests/global-setup.ts'],
+    include: ['tests/**/*.test.ts'],
+    exclude: ['tests/e2e/**', 'node_modules/**'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
