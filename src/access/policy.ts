@@ -1,0 +1,76 @@
+import type { MeterResult } from '../meter/meter';
+import type { ArticleAccess } from '../rules/rules';
+
+export type AccessReason =
+  | 'subscriber'
+  | 'free_article'
+  | 'metered'
+  | 'already_read'
+  | 'meter_exhausted'
+  | 'premium'
+  | 'verified_crawler'
+  | 'degraded';
+
+export interface MeterView {
+  limit: number;
+  used: number;
+  remaining: number;
+  resetsAt: Date;
+}
+
+export interface Decision {
+  access: 'granted' | 'denied';
+  reason: AccessReason;
+  meter: MeterView | null;
+  /** Set when the meter could not be asked; the response says so in a header too. */
+  degraded: 'timeout' | 'unavailable' | null;
+}
+
+export interface DecisionInput {
+  articleAccess: ArticleAccess;
+  /** The meter's answer; null when the rules did not need the meter. */
+  meter: MeterResult | null;
+  onMeterFailure: 'open' | 'closed';
+}
+
+/**
+ * Pure: the whole access policy in one exhaustive function (convention 4 and 5). No I/O and
+ * no clock; the meter already answered atomically, and its answer is final.
+ */
+export function decideAccess(input: DecisionInput): Decision {
+  switch (input.articleAccess) {
+    case 'free':
+      return { access: 'granted', reason: 'free_article', meter: null, degraded: null };
+    case 'premium':
+      return { access: 'denied', reason: 'premium', meter: null, degraded: null };
+    case 'metered':
+      return decideMetered(input.meter, input.onMeterFailure);
+  }
+}
+
+function decideMetered(meter: MeterResult | null, onFailure: 'open' | 'closed'): Decision {
+  if (meter === null || !meter.ok) {
+    const degraded = meter?.ok === false ? meter.failure : 'unavailable';
+    return {
+      access: onFailure === 'open' ? 'granted' : 'denied',
+      reason: 'degraded',
+      meter: null,
+      degraded,
+    };
+  }
+  const view: MeterView = {
+    limit: meter.limit,
+    used: meter.used,
+    remaining: Math.max(0, meter.limit - meter.used),
+    resetsAt: meter.resetsAt,
+  };
+  switch (meter.outcome) {
+    case 'counted':
+    case 'available':
+      return { access: 'granted', reason: 'metered', meter: view, degraded: null };
+    case 'already_read':
+      return { access: 'granted', reason: 'already_read', meter: view, degraded: null };
+    case 'exhausted':
+      return { access: 'denied', reason: 'meter_exhausted', meter: view, degraded: null };
+  }
+}

@@ -1,0 +1,45 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { AppError, errorResponse, onError } from './errors';
+import type { AppEnv } from './http/context';
+import { validationHook } from './http/validation';
+import { accessRoutes } from './routes/access';
+import { healthRoutes } from './routes/health';
+import type { Services } from './services';
+
+/** The service's own routes live under this reserved prefix so we can share the site's host. */
+export const PAYWALL_PREFIX = '/_paywall';
+
+export function createApp(services: Services) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+
+  app.route(PAYWALL_PREFIX, accessRoutes);
+  app.route(PAYWALL_PREFIX, healthRoutes);
+
+  // The proxy to ORIGIN_URL will take every other path; until then they are not ours.
+  app.notFound((c) => errorResponse(c, new AppError('not_found', 'No such route.')));
+  app.onError(onError);
+  return app;
+}
+
+/**
+ * What the worker serves when its configuration is invalid: every request gets the same
+ * 500 `bad_configuration` envelope naming the fields at fault, never a crash or a stack.
+ */
+export function createMisconfiguredApp(problems: readonly string[]) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId());
+  app.all('*', (c) =>
+    errorResponse(
+      c,
+      new AppError('bad_configuration', `The worker is misconfigured: ${problems.join('; ')}`),
+    ),
+  );
+  return app;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { compilePathGlob } from './rules/glob';
+
+/**
+ * The paywall's own configuration (the PAYWALL_CONFIG var): meter, rules, wall shape and
+ * allowed site origins. Every field has a default from DESIGN.md, so `{}` is a valid
+ * configuration: 3 distinct articles per calendar month (UTC), 2 lead paragraphs.
+ */
+
+const windowSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('calendar-month') }),
+  z.object({ kind: z.literal('rolling'), days: z.number().int().min(1).max(366) }),
+]);
+
+const ruleSchema = z
+  .object({
+    match: z
+      .object({
+        /** Glob on the article's path: `*` stays within a segment, `**` crosses segments. */
+        path: z.string().startsWith('/', 'path patterns start with "/"').max(512).optional(),
+        section: z.string().min(1).max(128).optional(),
+      })
+      .strict()
+      .refine((m) => m.path !== undefined || m.section !== undefined, 'give path and/or section'),
+    access: z.enum(['free', 'premium', 'metered']),
+  })
+  .strict()
+  .transform((rule) => ({
+    ...rule,
+    pathRegex: rule.match.path === undefined ? undefined : compilePathGlob(rule.match.path),
+  }));
+
+export const paywallConfigSchema = z
+  .object({
+    meter: z
+      .object({
+        limit: z.number().int().min(1).max(1_000).default(3),
+        window: windowSchema.default({ kind: 'calendar-month' }),
+      })
+      .strict()
+      .default({ limit: 3, window: { kind: 'calendar-month' } }),
+    /** First matching rule wins; an article no rule matches is metered. */
+    rules: z.array(ruleSchema).max(200).default([]),
+    leadParagraphs: z.number().int().min(0).max(20).default(2),
+    /** Origins allowed to post browser forms to us (checkout). Empty means same-origin only. */
+    allowedOrigins: z.array(z.url().transform((u) => new URL(u).origin)).default([]),
+    /** What the meter does when Redis is unreachable: `open` grants with reason "degraded". */
+    onMeterFailure: z.enum(['open', 'closed']).default('open'),
+  })
+  .strict();
+
+export type PaywallConfig = z.infer<typeof paywallConfigSchema>;
+export type MeterWindow = PaywallConfig['meter']['window'];
+export type AccessRule = PaywallConfig['rules'][number];

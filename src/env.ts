@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { type PaywallConfig, paywallConfigSchema } from './config';
+
+/**
+ * Bindings, vars and secrets, validated once at the worker entry (and by `npm start`
+ * before wrangler runs), so a wrong value fails loudly with the field's name instead of
+ * surfacing as an odd decision later. This module must stay free of Workers-only imports:
+ * tools/dev.ts runs it in Node.
+ */
+
+const LOCAL_DEV_KEY = 'local-dev-key';
+
+const apiKeyList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k.length > 0),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .refine((k) => k === LOCAL_DEV_KEY || k.length >= 16, 'each key needs 16+ characters'),
+      )
+      .min(1, 'at least one site API key is required'),
+  );
+
+/** Vars arrive as strings from `.dev.vars`/secrets and as JSON from wrangler.toml tables. */
+const jsonObject = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v; // let the object schema report "expected object" with the field name
+  }
+}, paywallConfigSchema);
+
+export const envSchema = z
+  .object({
+    ENVIRONMENT: z.enum(['production', 'development', 'test']).default('production'),
+    UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'letters, digits, ":", "_" or "-" (max 40)')
+      .default('pw:'),
+    REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(200),
+    READER_ID_SECRET: z.string().min(32, 'needs 32+ characters of randomness'),
+    SITE_API_KEYS: apiKeyList,
+    PAYWALL_CONFIG: jsonObject.default(paywallConfigSchema.parse({})),
+  })
+  .superRefine((env, ctx) => {
+    // The well-known local key must never open a deployed worker.
+    if (env.ENVIRONMENT !== 'development' && env.SITE_API_KEYS.includes(LOCAL_DEV_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SITE_API_KEYS'],
+        message: `"${LOCAL_DEV_KEY}" is accepted only when ENVIRONMENT is "development"`,
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema> & { PAYWALL_CONFIG: PaywallConfig };
+
+export type EnvResult = { ok: true; env: Env } | { ok: false; problems: string[] };
+
+/** Parse raw bindings. Never throws; problems name fields, never values (they may be secrets). */
+export function parseEnv(raw: Record<string, unknown>): EnvResult {
+  const result = envSchema.safeParse(raw);
+  if (result.success) return { ok: true, env: result.data };
+  return { ok: false, problems: result.error.issues.map(describeIssue) };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.') || '(root)';
+  return `${path}: ${issue.message}`;
+}

@@ -1,0 +1,74 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { logEvent } from './log';
+
+/**
+ * The closed set of error codes on the wire (README § Errors documents each). Adding a
+ * code is a contract change; renaming one is a breaking change.
+ */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  rate_limited: 429,
+  bad_configuration: 500,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** An expected failure with a stable code; its message is safe to show to the caller. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, requestId: string) {
+  return { error: { code, message, requestId } };
+}
+
+export function errorResponse(c: Context, error: AppError): Response {
+  const requestId = (c.get('requestId') as string | undefined) ?? 'unknown';
+  return c.json(errorBody(error.code, error.message, requestId), ERROR_STATUS[error.code], {
+    'Cache-Control': 'no-store',
+    ...error.headers,
+  });
+}
+
+/** app.onError: every failure leaves as one envelope; stacks and causes stay in the logs. */
+export function onError(error: Error, c: Context): Response {
+  if (error instanceof AppError) return errorResponse(c, error);
+  if (error instanceof HTTPException) return errorResponse(c, fromHttpException(error));
+  logEvent('error', 'unhandled_error', { requestId: c.get('requestId'), error: error.name });
+  return errorResponse(c, new AppError('internal_error', 'Something went wrong on our side.'));
+}
+
+function fromHttpException(error: HTTPException): AppError {
+  switch (error.status) {
+    case 400:
+      return new AppError('invalid_request', error.message || 'The request is malformed.');
+    case 401:
+      return new AppError('unauthorized', 'A valid site API key is required.');
+    case 404:
+      return new AppError('not_found', 'No such route.');
+    case 405:
+      return new AppError('method_not_allowed', 'Method not allowed on this route.');
+    case 413:
+      return new AppError('invalid_request', error.message || 'The request body is too large.');
+    default:
+      return new AppError(
+        error.status >= 500 ? 'internal_error' : 'invalid_request',
+        error.message,
+      );
+  }
+}

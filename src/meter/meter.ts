@@ -1,0 +1,93 @@
+import type { PaywallConfig } from '../config';
+import type { ScriptRunner } from '../redis/client';
+import { DeadlineExceeded, withDeadline } from '../redis/deadline';
+import type { RedisKeys } from '../redis/keys';
+import { defineScript } from '../redis/script';
+import { currentPeriod, rollingResetsAt } from './period';
+import { CALENDAR_METER_SCRIPT, ROLLING_METER_SCRIPT } from './scripts';
+
+export type MeterOutcome = 'counted' | 'available' | 'already_read' | 'exhausted';
+
+/** Degraded mode is part of the return type (convention 9): callers must handle it. */
+export type MeterResult =
+  | { ok: true; outcome: MeterOutcome; used: number; limit: number; resetsAt: Date }
+  | { ok: false; failure: 'timeout' | 'unavailable' };
+
+export interface Meter {
+  /** Count (or, with consume false, peek at) one read of `articleId` by `subject`. */
+  read(
+    subject: string,
+    articleId: string,
+    opts: { consume: boolean; now: Date },
+  ): Promise<MeterResult>;
+}
+
+const calendarScript = defineScript(CALENDAR_METER_SCRIPT);
+const rollingScript = defineScript(ROLLING_METER_SCRIPT);
+
+export function createRedisMeter(deps: {
+  redis: ScriptRunner;
+  keys: RedisKeys;
+  meter: PaywallConfig['meter'];
+  timeoutMs: number;
+}): Meter {
+  const { limit, window } = deps.meter;
+  return {
+    async read(subject, articleId, { consume, now }) {
+      const period = currentPeriod(window, now);
+      const key = deps.keys.meter(period.id, subject);
+      const run =
+        period.kind === 'calendar-month'
+          ? calendarScript.run(
+              deps.redis,
+              [key],
+              [articleId, limit, consume ? 1 : 0, period.resetsAt.getTime()],
+            )
+          : rollingScript.run(
+              deps.redis,
+              [key],
+              [articleId, limit, consume ? 1 : 0, now.getTime(), period.windowMs],
+            );
+      let raw: unknown;
+      try {
+        raw = await withDeadline(run, deps.timeoutMs);
+      } catch (error) {
+        return {
+          ok: false,
+          failure: error instanceof DeadlineExceeded || isAbort(error) ? 'timeout' : 'unavailable',
+        };
+      }
+      const parsed = parseReply(raw);
+      if (!parsed) return { ok: false, failure: 'unavailable' };
+      const resetsAt =
+        period.kind === 'calendar-month'
+          ? period.resetsAt
+          : rollingResetsAt(parsed.oldestMs || null, period.windowMs, now);
+      return { ok: true, outcome: parsed.outcome, used: parsed.used, limit, resetsAt };
+    },
+  };
+}
+
+const OUTCOMES: ReadonlySet<string> = new Set<MeterOutcome>([
+  'counted',
+  'available',
+  'already_read',
+  'exhausted',
+]);
+
+/** The script's reply crosses a network boundary: check its shape rather than trust it. */
+function parseReply(
+  raw: unknown,
+): { outcome: MeterOutcome; used: number; oldestMs: number } | null {
+  if (!Array.isArray(raw) || raw.length !== 3) return null;
+  const [outcome, used, oldestMs] = raw as unknown[];
+  if (typeof outcome !== 'string' || !OUTCOMES.has(outcome)) return null;
+  const usedN = Number(used);
+  const oldestN = Number(oldestMs);
+  if (!Number.isInteger(usedN) || usedN < 0 || !Number.isFinite(oldestN)) return null;
+  return { outcome: outcome as MeterOutcome, used: usedN, oldestMs: oldestN };
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}

@@ -1,0 +1,70 @@
+/**
+ * The meter's atomic Redis logic. One script runs per read, so the check and the count can
+ * never race, and a retried request for the same article cannot count twice (set members
+ * are unique). Each script returns `{ outcome, used, oldestMs }`, and the decision is made
+ * from that value alone, never from a second read.
+ *
+ * Outcomes: `counted` (counted now), `available` (peek: would be counted),
+ * `already_read` (counted earlier in this window), `exhausted` (limit reached, new article).
+ *
+ * Command budget (Upstash bills each command, Lua-internal ones included), calendar month,
+ * in a window that has already begun: EVALSHA + SCARD + SADD (counted / already read)
+ * or EVALSHA + SCARD + SISMEMBER (exhausted / re-read at the limit) = 3. The first read of a
+ * window adds one PEXPIREAT, set in the same script so a set can never outlive its month.
+ * SCARD runs first because it alone decides which of the cheap paths applies.
+ */
+
+/** KEYS[1] = set of article ids; ARGV = article id, limit, consume (1|0), expire-at ms. */
+export const CALENDAR_METER_SCRIPT = `
+local key, article = KEYS[1], ARGV[1]
+local limit = tonumber(ARGV[2])
+local used = redis.call('SCARD', key)
+if used < limit then
+  if ARGV[3] ~= '1' then
+    if used > 0 and redis.call('SISMEMBER', key, article) == 1 then
+      return {'already_read', used, 0}
+    end
+    return {'available', used, 0}
+  end
+  if redis.call('SADD', key, article) == 0 then
+    return {'already_read', used, 0}
+  end
+  if used == 0 then
+    redis.call('PEXPIREAT', key, ARGV[4])
+  end
+  return {'counted', used + 1, 0}
+end
+if redis.call('SISMEMBER', key, article) == 1 then
+  return {'already_read', used, 0}
+end
+return {'exhausted', used, 0}
+`;
+
+/**
+ * KEYS[1] = sorted set article id -> first-counted ms; ARGV = article id, limit,
+ * consume (1|0), now ms, window ms. Costs more commands than the calendar script
+ * (a sliding window has to forget old reads), which is why calendar month is the default.
+ */
+export const ROLLING_METER_SCRIPT = `
+local key, article = KEYS[1], ARGV[1]
+local limit, now, win = tonumber(ARGV[2]), tonumber(ARGV[4]), tonumber(ARGV[5])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)
+local used = redis.call('ZCARD', key)
+local function oldest()
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if first[2] then return tonumber(first[2]) end
+  return 0
+end
+if used > 0 and redis.call('ZSCORE', key, article) then
+  return {'already_read', used, oldest()}
+end
+if used >= limit then
+  return {'exhausted', used, oldest()}
+end
+if ARGV[3] ~= '1' then
+  return {'available', used, oldest()}
+end
+redis.call('ZADD', key, now, article)
+redis.call('PEXPIRE', key, win)
+return {'counted', used + 1, oldest()}
+`;

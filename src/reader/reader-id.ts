@@ -1,0 +1,74 @@
+/**
+ * Reader ids: 128 random bits, signed with HMAC-SHA256 under READER_ID_SECRET, so an id we
+ * never issued (guessed, forged, or copied from another site) is recognised and replaced
+ * instead of being metered. Format: `<22 base64url chars>.<43 base64url chars>`.
+ * The id is pseudonymous: it says nothing about the person.
+ */
+
+const ID_BYTES = 16;
+const FORMAT = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+export interface ReaderIdSigner {
+  issue(): Promise<{ token: string; id: string }>;
+  /** The raw id when `token` is one we signed, otherwise null. */
+  verify(token: string): Promise<string | null>;
+  /** A stable pseudonym for the site's own user id, so the meter never stores it. */
+  pseudonym(value: string): Promise<string>;
+}
+
+export function createReaderIdSigner(secret: string): ReaderIdSigner {
+  const key = () => hmacKey(secret);
+  return {
+    async issue() {
+      const id = toBase64Url(crypto.getRandomValues(new Uint8Array(ID_BYTES)));
+      const sig = await crypto.subtle.sign('HMAC', await key(), encode(`rid1.${id}`));
+      return { id, token: `${id}.${toBase64Url(new Uint8Array(sig))}` };
+    },
+    async verify(token) {
+      const match = FORMAT.exec(token);
+      if (!match) return null;
+      const [, id, sig] = match as unknown as [string, string, string];
+      const sigBytes = fromBase64Url(sig);
+      if (!sigBytes) return null;
+      // crypto.subtle.verify compares in constant time.
+      const ok = await crypto.subtle.verify('HMAC', await key(), sigBytes, encode(`rid1.${id}`));
+      return ok ? id : null;
+    },
+    async pseudonym(value) {
+      const sig = await crypto.subtle.sign('HMAC', await key(), encode(`uid1.${value}`));
+      return toBase64Url(new Uint8Array(sig).slice(0, ID_BYTES));
+    },
+  };
+}
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+function encode(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array | null {
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}

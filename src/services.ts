@@ -1,0 +1,53 @@
+import type { PaywallConfig } from './config';
+import type { Env } from './env';
+import { createRedisMeter, type Meter } from './meter/meter';
+import { createReaderIdSigner, type ReaderIdSigner } from './reader/reader-id';
+import { createRedisClient } from './redis/client';
+import { DeadlineExceeded, withDeadline } from './redis/deadline';
+import { createKeys } from './redis/keys';
+
+/**
+ * Everything a handler needs, built in one place (convention 2). Handlers reach it through
+ * `c.var.services`; tests can hand `createApp` their own.
+ */
+export interface Services {
+  config: PaywallConfig;
+  environment: Env['ENVIRONMENT'];
+  siteApiKeys: readonly string[];
+  readers: ReaderIdSigner;
+  meter: Meter;
+  redisHealth(): Promise<
+    { ok: true; latencyMs: number } | { ok: false; failure: 'timeout' | 'unavailable' }
+  >;
+  now(): Date;
+}
+
+export function buildServices(env: Env): Services {
+  const redis = createRedisClient({
+    url: env.UPSTASH_REDIS_REST_URL,
+    token: env.UPSTASH_REDIS_REST_TOKEN,
+    timeoutMs: env.REDIS_TIMEOUT_MS,
+  });
+  const keys = createKeys(env.REDIS_KEY_PREFIX);
+  const config = env.PAYWALL_CONFIG;
+  return {
+    config,
+    environment: env.ENVIRONMENT,
+    siteApiKeys: env.SITE_API_KEYS,
+    readers: createReaderIdSigner(env.READER_ID_SECRET),
+    meter: createRedisMeter({ redis, keys, meter: config.meter, timeoutMs: env.REDIS_TIMEOUT_MS }),
+    async redisHealth() {
+      const started = Date.now();
+      try {
+        await withDeadline(redis.ping(), env.REDIS_TIMEOUT_MS);
+        return { ok: true, latencyMs: Date.now() - started };
+      } catch (error) {
+        return {
+          ok: false,
+          failure: error instanceof DeadlineExceeded ? 'timeout' : 'unavailable',
+        };
+      }
+    },
+    now: () => new Date(),
+  };
+}

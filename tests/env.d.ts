@@ -1,0 +1,21 @@
+// Bindings the tests see (vitest.config.ts sets them from tests/global-setup.ts).
+declare namespace Cloudflare {
+  interface Env {
+    ENVIRONMENT: string;
+    UPSTASH_REDIS_REST_URL: string;
+    UPSTASH_REDIS_REST_TOKEN: string;
+    REDIS_KEY_PREFIX: string;
+    READER_ID_SECRET: string;
+    SITE_API_KEYS: string;
+    PAYWALL_CONFIG: unknown;
+    TEST_UPSTASH_MEMORY_URL: string;
+    TEST_HANGING_URL: string;
+    TEST_CLOSED_URL: string;
+    TEST_REDIS_BACKEND: 'redis' | 'memory';
+  }
+}
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import('../src/index');
+  }
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { calendarMonth, currentPeriod, rollingResetsAt } from '../../src/meter/period';
+
+const at = (iso: string) => new Date(iso);
+
+describe('calendar month (UTC)', () => {
+  it.each([
+    ['2026-11-27T10:00:00.000Z', '2026-11', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z'],
+    ['2026-12-31T23:59:59.999Z', '2026-12', '2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z'],
+    ['2027-01-01T00:00:00.000Z', '2027-01', '2027-01-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z'],
+    ['2028-02-29T12:00:00.000Z', '2028-02', '2028-02-01T00:00:00.000Z', '2028-03-01T00:00:00.000Z'],
+    ['2027-02-28T23:59:59.999Z', '2027-02', '2027-02-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z'],
+    ['2100-02-28T00:00:00.000Z', '2100-02', '2100-02-01T00:00:00.000Z', '2100-03-01T00:00:00.000Z'],
+    ['2026-03-31T23:30:00.000Z', '2026-03', '2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z'],
+  ])('%s is in %s, %s to %s', (now, id, start, reset) => {
+    const p = calendarMonth(at(now));
+    expect([p.id, p.startsAt.toISOString(), p.resetsAt.toISOString()]).toEqual([id, start, reset]);
+  });
+
+  it('the last millisecond of a month and the first of the next are in different windows', () => {
+    const before = calendarMonth(at('2026-11-30T23:59:59.999Z'));
+    const after = calendarMonth(at('2026-12-01T00:00:00.000Z'));
+    expect(before.id).not.toBe(after.id);
+    expect(before.resetsAt.getTime()).toBe(after.startsAt.getTime());
+  });
+
+  it('ignores local time zones: late on the 31st in New York is already next month in UTC', () => {
+    // 2026-10-31 21:00 in New York (UTC-4) is 2026-11-01 01:00 UTC.
+    expect(calendarMonth(at('2026-10-31T21:00:00-04:00')).id).toBe('2026-11');
+  });
+
+  it('currentPeriod defaults to the calendar month', () => {
+    expect(currentPeriod({ kind: 'calendar-month' }, at('2028-02-29T00:00:00Z')).id).toBe(
+      '2028-02',
+    );
+  });
+});
+
+describe('rolling window', () => {
+  it('has a stable id per length and a cutoff N days back, across a leap day', () => {
+    const p = currentPeriod({ kind: 'rolling', days: 30 }, at('2028-03-15T00:00:00.000Z'));
+    expect(p.kind).toBe('rolling');
+    if (p.kind !== 'rolling') return;
+    expect(p.id).toBe('r30d');
+    expect(p.cutoff.toISOString()).toBe('2028-02-14T00:00:00.000Z'); // 2028 has a 29 February
+  });
+
+  it('resets when the oldest counted read leaves the window', () => {
+    const windowMs = 7 * 86_400_000;
+    const oldest = Date.parse('2026-12-30T08:00:00.000Z');
+    expect(rollingResetsAt(oldest, windowMs, at('2027-01-02T00:00:00Z')).toISOString()).toBe(
+      '2027-01-06T08:00:00.000Z',
+    );
+    // Nothing counted yet: a full window from now.
+    expect(rollingResetsAt(null, windowMs, at('2027-01-02T00:00:00Z')).toISOString()).toBe(
+      '2027-01-09T00:00:00.000Z',
+    );
+  });
+});

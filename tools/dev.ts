@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { unstable_readConfig } from 'wrangler';
+import { parseEnv } from '../src/env';
+import { ensureDevVars, LOCAL_SITE_API_KEY } from './dev-vars';
+import { startUpstashLocal, type UpstashLocal } from './upstash-local/server';
+
+/**
+ * `npm start`: the whole service on one machine, offline.
+ *   1. fill `.dev.vars` with generated local secrets (kept across runs);
+ *   2. validate the configuration exactly as the worker will, and stop with the field names
+ *      if anything is wrong;
+ *   3. start upstash-local (real Redis when one answers, else the embedded one) unless the
+ *      configured Upstash URL is remote;
+ *   4. run `wrangler dev` on http://127.0.0.1:8787. Ctrl-C stops everything.
+ */
+const ROOT = resolve(import.meta.dirname, '..');
+const WORKER_PORT = Number(process.env.PORT ?? 8787);
+
+async function main(): Promise<void> {
+  const { vars, added } = ensureDevVars(resolve(ROOT, '.dev.vars'));
+  if (added.length > 0)
+    console.log(`[dev] wrote generated local values to .dev.vars: ${added.join(', ')}`);
+
+  const tomlVars = unstable_readConfig({ config: resolve(ROOT, 'wrangler.toml') }).vars;
+  const parsed = parseEnv({ ...tomlVars, ...vars });
+  if (!parsed.ok) {
+    console.error('[dev] the configuration is invalid:');
+    for (const problem of parsed.problems) console.error(`  - ${problem}`);
+    process.exit(1);
+  }
+  const env = parsed.env;
+
+  let upstash: UpstashLocal | undefined;
+  const redisUrl = new URL(env.UPSTASH_REDIS_REST_URL);
+  if (['127.0.0.1', 'localhost', '[::1]'].includes(redisUrl.hostname)) {
+    upstash = await startUpstashLocal({
+      port: Number(redisUrl.port || 80),
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+      backend: 'auto',
+    });
+  }
+
+  const wrangler = spawn(
+    process.execPath,
+    [
+      resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(WORKER_PORT),
+      '--show-interactive-dev-session=false',
+    ],
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
+
+  const apiKeyNote = env.SITE_API_KEYS.includes(LOCAL_SITE_API_KEY)
+    ? `site API key: ${LOCAL_SITE_API_KEY} (local development only)`
+    : 'site API key: from SITE_API_KEYS in .dev.vars';
+  console.log(
+    [
+      '',
+      '[dev] running:',
+      `  worker         http://127.0.0.1:${WORKER_PORT}  (wrangler dev)`,
+      `  upstash-local  ${upstash ? `${upstash.url}  (backend: ${upstash.backend})` : `not started: using ${redisUrl.origin}`}`,
+      `  ${apiKeyNote}`,
+      `  try: curl -s -X POST http://127.0.0.1:${WORKER_PORT}/_paywall/v1/access -H 'authorization: Bearer ${LOCAL_SITE_API_KEY}' -H 'content-type: application/json' -d '{"article":{"id":"a1"}}'`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+
+  const stop = once(async (code: number) => {
+    wrangler.kill('SIGTERM');
+    await upstash?.close();
+    process.exit(code);
+  });
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  wrangler.on('exit', (code) => void stop(code ?? 0));
+}
+
+function once<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
+  let called = false;
+  return async (...args: A) => {
+    if (called) return;
+    called = true;
+    await fn(...args);
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(`[dev] failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
