@@ -1,0 +1,152 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Backend } from './backend';
+import { type BackendChoice, chooseBackend } from './choose-backend';
+import { answer } from './protocol';
+
+// A local stand-in for Upstash's REST endpoint, so the real @upstash/redis client (in
+// workerd, in tests, in `npm start`) talks to it unchanged. This file is the HTTP shell:
+// listening, auth, body limits, headers. The routes are in protocol.ts.
+
+export interface UpstashLocalOptions {
+  /** 0 = ephemeral; default 8079. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Bearer token clients must send. */
+  token: string;
+  /**
+   * auto: REDIS_URL (or redisUrl) if set, else a redis-server at 127.0.0.1:6379 if it answers
+   * PING within ~300 ms, else memory.
+   */
+  backend?: BackendChoice;
+  /** Overrides REDIS_URL for the 'redis' backend. */
+  redisUrl?: string;
+}
+
+export interface UpstashLocal {
+  url: string;
+  port: number;
+  backend: 'redis' | 'memory';
+  /** e.g. "redis at redis://127.0.0.1:6379", for logs. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** Upstash's request limit is in megabytes; anything larger here is a mistake, not a load. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export async function startUpstashLocal(opts: UpstashLocalOptions): Promise<UpstashLocal> {
+  if (!opts.token) throw new Error('upstash-local: a token is required');
+  const backend = await chooseBackend(opts.backend ?? 'auto', opts.redisUrl);
+  const host = opts.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    handle(backend, opts.token, req, res);
+  });
+  // Clients (undici in Node, workerd) keep connections open between requests; keep them
+  // longer than they do so a reused socket is never closed under a request in flight.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 60_000;
+  server.on('clientError', (_error, socket) => {
+    // Malformed HTTP: answer if the socket still can, never throw.
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  try {
+    await listen(server, opts.port ?? 8079, host);
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    backend: backend.kind,
+    description: backend.description,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await backend.close();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Upstash hands back a sync token for read-your-writes, and the client sends the last one
+ * with its next request. Echoing the client's token keeps its session consistent; a client
+ * without one gets a fresh, increasing value, as from a server whose state moved on.
+ */
+let syncCounter = 0;
+
+function handle(backend: Backend, token: string, req: IncomingMessage, res: ServerResponse): void {
+  const send = (status: number, body: unknown) => {
+    if (res.headersSent || res.destroyed) return;
+    const sent = req.headers['upstash-sync-token'];
+    const syncToken = typeof sent === 'string' && sent !== '' ? sent : String(++syncCounter);
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'upstash-sync-token': syncToken,
+    });
+    res.end(JSON.stringify(body));
+  };
+  const url = new URL(req.url ?? '/', 'http://upstash-local');
+  if (!authorized(req, url, token)) {
+    // Drain the body so the connection stays usable for the next request.
+    req.resume();
+    send(401, { error: 'Unauthorized' });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      send(413, { error: `ERR request body larger than ${MAX_BODY_BYTES} bytes` });
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('error', () => res.destroy());
+  req.on('end', () => {
+    const encoding = req.headers['upstash-encoding'];
+    answer(backend, {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      body: Buffer.concat(chunks).toString('utf8'),
+      base64: typeof encoding === 'string' && encoding.toLowerCase() === 'base64',
+    }).then(
+      (a) => send(a.status, a.body),
+      (error: unknown) => send(500, { error: `ERR upstash-local internal error: ${error}` }),
+    );
+  });
+}
+
+/** `Authorization: Bearer <token>`, or `?_token=<token>` as Upstash also accepts. */
+function authorized(req: IncomingMessage, url: URL, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+  const given = bearer ?? url.searchParams.get('_token') ?? '';
+  return sameSecret(given, token);
+}
+
+/** Constant-time comparison; hashing first makes the lengths equal. */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
