@@ -6,6 +6,7 @@ import type { AppEnv } from './http/context';
 import { validationHook } from './http/validation';
 import { accessRoutes } from './routes/access';
 import { healthRoutes } from './routes/health';
+import { jwksRoutes } from './routes/jwks';
 import type { Services } from './services';
 
 /** The service's own routes live under this reserved prefix so we can share the site's host. */
@@ -21,6 +22,7 @@ export function createApp(services: Services) {
 
   app.route(PAYWALL_PREFIX, accessRoutes);
   app.route(PAYWALL_PREFIX, healthRoutes);
+  app.route('/', jwksRoutes);
 
   // The proxy to ORIGIN_URL will take every other path; until then they are not ours.
   app.notFound((c) => errorResponse(c, new AppError('not_found', 'No such route.')));

@@ -44,6 +44,23 @@ export const paywallConfigSchema = z
     leadParagraphs: z.number().int().min(0).max(20).default(2),
     /** Origins allowed to post browser forms to us (checkout). Empty means same-origin only. */
     allowedOrigins: z.array(z.url().transform((u) => new URL(u).origin)).default([]),
+    entitlements: z
+      .object({
+        /** Lifetime of an entitlement JWT: a cancelled subscription loses access within it. */
+        tokenTtlSeconds: z.number().int().min(60).max(86_400).default(900),
+        /** An expired token signed within this many days is refreshed from the record. */
+        refreshHorizonDays: z.number().int().min(0).max(365).default(30),
+        /** A `past_due` subscription keeps access this many days after the payment failed. */
+        pastDueGraceDays: z.number().int().min(0).max(60).default(3),
+        clockToleranceSeconds: z.number().int().min(0).max(300).default(5),
+      })
+      .strict()
+      .default({
+        tokenTtlSeconds: 900,
+        refreshHorizonDays: 30,
+        pastDueGraceDays: 3,
+        clockToleranceSeconds: 5,
+      }),
     /** What the meter does when Redis is unreachable: `open` grants with reason "degraded". */
     onMeterFailure: z.enum(['open', 'closed']).default('open'),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type PaywallConfig, paywallConfigSchema } from './config';
+import { signingKeysSchema } from './entitlements/keys';
 
 /**
  * Bindings, vars and secrets, validated once at the worker entry (and by `npm start`
@@ -29,14 +30,16 @@ const apiKeyList = z
   );
 
 /** Vars arrive as strings from `.dev.vars`/secrets and as JSON from wrangler.toml tables. */
-const jsonObject = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v; // let the object schema report "expected object" with the field name
-  }
-}, paywallConfigSchema);
+function json<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v; // let the schema report "expected object/array" with the field name
+    }
+  }, schema);
+}
 
 export const envSchema = z
   .object({
@@ -50,7 +53,11 @@ export const envSchema = z
     REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(200),
     READER_ID_SECRET: z.string().min(32, 'needs 32+ characters of randomness'),
     SITE_API_KEYS: apiKeyList,
-    PAYWALL_CONFIG: jsonObject.default(paywallConfigSchema.parse({})),
+    PAYWALL_CONFIG: json(paywallConfigSchema).default(paywallConfigSchema.parse({})),
+    /** JSON array of Ed25519 private JWKs; the first signs (`npm run keys:new`). */
+    ENTITLEMENT_SIGNING_KEYS: json(signingKeysSchema),
+    ENTITLEMENT_ISSUER: z.string().min(1).max(256).default('urn:edge-paywall'),
+    ENTITLEMENT_AUDIENCE: z.string().min(1).max(256).default('urn:edge-paywall:site'),
   })
   .superRefine((env, ctx) => {
     // The well-known local key must never open a deployed worker.

@@ -1,4 +1,7 @@
 import type { PaywallConfig } from './config';
+import { type KeyRing, loadKeyRing } from './entitlements/keys';
+import type { EntitlementDeps } from './entitlements/resolve';
+import { createSubscriberStore, type SubscriberStore } from './entitlements/store';
 import type { Env } from './env';
 import { createRedisMeter, type Meter } from './meter/meter';
 import { createReaderIdSigner, type ReaderIdSigner } from './reader/reader-id';
@@ -16,6 +19,10 @@ export interface Services {
   siteApiKeys: readonly string[];
   readers: ReaderIdSigner;
   meter: Meter;
+  subscribers: SubscriberStore;
+  /** Keys are imported once per isolate, on first use. */
+  entitlements(): Promise<EntitlementDeps>;
+  keyRing(): Promise<KeyRing>;
   redisHealth(): Promise<
     { ok: true; latencyMs: number } | { ok: false; failure: 'timeout' | 'unavailable' }
   >;
@@ -30,12 +37,32 @@ export function buildServices(env: Env): Services {
   });
   const keys = createKeys(env.REDIS_KEY_PREFIX);
   const config = env.PAYWALL_CONFIG;
+  const subscribers = createSubscriberStore({ redis, keys, timeoutMs: env.REDIS_TIMEOUT_MS });
+  let ring: Promise<KeyRing> | undefined;
+  const keyRing = () => {
+    ring ??= loadKeyRing(env.ENTITLEMENT_SIGNING_KEYS);
+    return ring;
+  };
+  const e = config.entitlements;
+  const policy = {
+    issuer: env.ENTITLEMENT_ISSUER,
+    audience: env.ENTITLEMENT_AUDIENCE,
+    ttlSeconds: e.tokenTtlSeconds,
+    refreshHorizonSeconds: e.refreshHorizonDays * 86_400,
+    clockToleranceSeconds: e.clockToleranceSeconds,
+    pastDueGraceDays: e.pastDueGraceDays,
+  };
   return {
     config,
     environment: env.ENVIRONMENT,
     siteApiKeys: env.SITE_API_KEYS,
     readers: createReaderIdSigner(env.READER_ID_SECRET),
     meter: createRedisMeter({ redis, keys, meter: config.meter, timeoutMs: env.REDIS_TIMEOUT_MS }),
+    subscribers,
+    keyRing,
+    async entitlements() {
+      return { ring: await keyRing(), store: subscribers, policy };
+    },
     async redisHealth() {
       const started = Date.now();
       try {

@@ -12,6 +12,13 @@ declare namespace Cloudflare {
     TEST_HANGING_URL: string;
     TEST_CLOSED_URL: string;
     TEST_REDIS_BACKEND: 'redis' | 'memory';
+    ENTITLEMENT_SIGNING_KEYS: string;
+    ENTITLEMENT_ISSUER: string;
+    ENTITLEMENT_AUDIENCE: string;
+    TEST_RETIRED_SIGNING_KEY: string;
+    /** Empty when no real redis-server backs the tests. */
+    TEST_MONITOR_URL: string;
+    TEST_CANARY_URL: string;
   }
 }
 declare namespace Cloudflare {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { newSigningKey } from '../tools/keys';
 import { startUpstashLocal } from '../tools/upstash-local/server';
-import { startClosedPort, startHangingServer } from './support/fault-servers';
+import { startCanaryServer, startClosedPort, startHangingServer } from './support/fault-servers';
+import { startRedisMonitorServer } from './support/redis-monitor-server';
 
 // Runs in Node before any workerd test. Each run gets a random key prefix so runs never
 // collide on the shared redis-server, and nothing is ever flushed.
@@ -11,6 +13,12 @@ export default async function setup(project: TestProject) {
   const memory = await startUpstashLocal({ port: 0, token, backend: 'memory' });
   const hanging = await startHangingServer();
   const closed = await startClosedPort();
+  const canary = await startCanaryServer();
+  // Only where a real redis-server backs upstash-local can commands be counted at Redis.
+  const monitor = real.backend === 'redis' ? await startRedisMonitorServer() : null;
+  // Two published keys (the first signs) and one that has been rotated out.
+  const signingKeys = [await newSigningKey(), await newSigningKey()];
+  const retiredKey = await newSigningKey(new Date('2026-01-01T00:00:00Z'));
 
   project.provide('upstashRedisUrl', real.url);
   project.provide('upstashMemoryUrl', memory.url);
@@ -20,9 +28,19 @@ export default async function setup(project: TestProject) {
   project.provide('readerSecret', randomBytes(32).toString('base64url'));
   project.provide('hangingUrl', hanging.url);
   project.provide('closedUrl', closed.url);
+  project.provide('monitorUrl', monitor?.url ?? '');
+  project.provide('canaryUrl', canary.url);
+  project.provide('signingKeys', JSON.stringify(signingKeys));
+  project.provide('retiredSigningKey', JSON.stringify(retiredKey));
 
   return async () => {
-    await Promise.all([real.close(), memory.close(), hanging.close()]);
+    await Promise.all([
+      real.close(),
+      memory.close(),
+      hanging.close(),
+      canary.close(),
+      monitor?.close(),
+    ]);
   };
 }
 
@@ -36,5 +54,9 @@ declare module 'vitest' {
     readerSecret: string;
     hangingUrl: string;
     closedUrl: string;
+    monitorUrl: string;
+    canaryUrl: string;
+    signingKeys: string;
+    retiredSigningKey: string;
   }
 }

@@ -18,7 +18,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const WORKER_PORT = Number(process.env.PORT ?? 8787);
 
 async function main(): Promise<void> {
-  const { vars, added } = ensureDevVars(resolve(ROOT, '.dev.vars'));
+  const { vars, added } = await ensureDevVars(resolve(ROOT, '.dev.vars'));
   if (added.length > 0)
     console.log(`[dev] wrote generated local values to .dev.vars: ${added.join(', ')}`);
 

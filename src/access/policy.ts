@@ -27,6 +27,8 @@ export interface Decision {
 }
 
 export interface DecisionInput {
+  /** The reader holds a valid entitlement (a verified token, refreshed or linked). */
+  entitled: boolean;
   articleAccess: ArticleAccess;
   /** The meter's answer; null when the rules did not need the meter. */
   meter: MeterResult | null;
@@ -38,6 +40,8 @@ export interface DecisionInput {
  * no clock; the meter already answered atomically, and its answer is final.
  */
 export function decideAccess(input: DecisionInput): Decision {
+  if (input.entitled)
+    return { access: 'granted', reason: 'subscriber', meter: null, degraded: null };
   switch (input.articleAccess) {
     case 'free':
       return { access: 'granted', reason: 'free_article', meter: null, degraded: null };

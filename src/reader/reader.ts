@@ -8,6 +8,8 @@ export interface Reader {
   issued: boolean;
   /** The meter's subject: the site's signed-in user when known, else the reader id. */
   subject: string;
+  /** HMAC pseudonym of the site's user id, when one was given (links subscriptions). */
+  userKey: string | undefined;
 }
 
 export async function resolveReader(
@@ -21,6 +23,7 @@ export async function resolveReader(
       : { ...(await signer.issue()), issued: true };
   // A signed-in user is metered as one person across devices; their id is stored only as
   // an HMAC pseudonym.
-  const subject = input.userId ? `u:${await signer.pseudonym(input.userId)}` : `r:${reader.id}`;
-  return { token: reader.token, issued: reader.issued, subject };
+  const userKey = input.userId ? await signer.pseudonym(input.userId) : undefined;
+  const subject = userKey ? `u:${userKey}` : `r:${reader.id}`;
+  return { token: reader.token, issued: reader.issued, subject, userKey };
 }

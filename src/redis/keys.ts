@@ -6,10 +6,22 @@
 export interface RedisKeys {
   /** Set (calendar month) or sorted set (rolling) of article ids a reader read. */
   meter(periodId: string, subject: string): string;
+  /** JSON subscriber record. */
+  subscriber(subscriberId: string): string;
+  /** Index: the site's user id (as an HMAC pseudonym) → subscriber id. */
+  subscriberByUser(userKey: string): string;
+  /** Index: Stripe customer id → subscriber id. */
+  subscriberByCustomer(customerId: string): string;
+  /** Index: Stripe subscription id → subscriber id. */
+  subscriberByStripeSubscription(subscriptionId: string): string;
 }
 
 export function createKeys(prefix: string): RedisKeys {
   return {
     meter: (periodId, subject) => `${prefix}meter:${periodId}:${subject}`,
+    subscriber: (id) => `${prefix}sub:${id}`,
+    subscriberByUser: (userKey) => `${prefix}sub-by-user:${userKey}`,
+    subscriberByCustomer: (customerId) => `${prefix}sub-by-customer:${customerId}`,
+    subscriberByStripeSubscription: (id) => `${prefix}sub-by-stripe-sub:${id}`,
   };
 }

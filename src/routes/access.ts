@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { decideAccess } from '../access/policy';
+import { type Entitlement, resolveEntitlement } from '../entitlements/resolve';
 import { AppError } from '../errors';
 import { requireSiteApiKey } from '../http/api-key';
 import type { AppEnv } from '../http/context';
@@ -41,37 +42,61 @@ const accessRoute = createRoute({
   },
 });
 
-/** request → reader → rules → meter → decision → response */
+/** request → reader → entitlement → rules → meter → decision → response */
 export const accessRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   accessRoute,
   async (c) => {
     const { article, reader: readerInput, consume } = c.req.valid('json');
-    const { config, readers, meter, now } = c.var.services;
+    const services = c.var.services;
+    const now = services.now();
 
-    const reader = await resolveReader(readerInput, readers);
-    const articleAccess = classifyArticle(article, config.rules);
+    const reader = await resolveReader(readerInput, services.readers);
+    // A valid token is checked locally: the subscriber path makes no Redis call at all.
+    const entitlement =
+      readerInput.token !== undefined || reader.userKey !== undefined
+        ? await resolveEntitlement(
+            { token: readerInput.token, userKey: reader.userKey },
+            await services.entitlements(),
+            now,
+          )
+        : { kind: 'none' as const };
+    const entitled = 'entitlement' in entitlement;
+    const articleAccess = classifyArticle(article, services.config.rules);
     const meterResult =
-      articleAccess === 'metered'
-        ? await meter.read(reader.subject, article.id, { consume, now: now() })
+      !entitled && articleAccess === 'metered'
+        ? await services.meter.read(reader.subject, article.id, { consume, now })
         : null;
     const decision = decideAccess({
+      entitled,
       articleAccess,
       meter: meterResult,
-      onMeterFailure: config.onMeterFailure,
+      onMeterFailure: services.config.onMeterFailure,
     });
 
     const body: AccessResponse = {
       access: decision.access,
       reason: decision.reason,
-      reader: { id: reader.token },
+      reader: { id: reader.token, clearToken: 'clearToken' in entitlement },
       meter: decision.meter && {
         ...decision.meter,
         resetsAt: decision.meter.resetsAt.toISOString(),
       },
-      entitlement: null,
+      entitlement: entitled ? entitlementView(entitlement.entitlement) : null,
     };
     c.header('Cache-Control', 'private, no-store');
     if (decision.degraded) c.header(DEGRADED_HEADER, `meter-${decision.degraded}`);
     return c.json(body, 200);
   },
 );
+
+function entitlementView(e: Entitlement): NonNullable<AccessResponse['entitlement']> {
+  return {
+    subscriberId: e.subscriberId,
+    kind: e.ent.kind,
+    plan: e.ent.plan,
+    status: e.ent.status,
+    until: new Date(e.ent.until * 1000).toISOString(),
+    expiresAt: e.expiresAt.toISOString(),
+    token: e.newToken,
+  };
+}

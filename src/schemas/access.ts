@@ -20,7 +20,9 @@ export const AccessRequestSchema = z
           .max(256)
           .optional()
           .openapi({ description: 'Signed reader id from an earlier answer' }),
-        token: z.string().max(8192).optional().openapi({ description: 'Entitlement JWT' }),
+        // Longer than the 8 KB a token may be, so an oversized cookie is refused as a token
+        // (and cleared) rather than failing the whole request.
+        token: z.string().max(12_288).optional().openapi({ description: 'Entitlement JWT' }),
         userId: z
           .string()
           .min(1)
@@ -46,12 +48,35 @@ export const AccessReasonSchema = z.enum([
   'degraded',
 ]);
 
+export const EntitlementSchema = z
+  .object({
+    subscriberId: z
+      .string()
+      .openapi({ description: 'Pseudonymous subscriber id (the token `sub`)' }),
+    kind: z.enum(['subscription', 'recurring_contribution', 'supporter_pass']),
+    plan: z.string(),
+    status: z
+      .string()
+      .openapi({ description: 'Billing status: active, trialing or past_due (in grace)' }),
+    until: z.iso
+      .datetime()
+      .openapi({ description: 'End of the paid period, pass or grace period' }),
+    expiresAt: z.iso.datetime().openapi({ description: 'When the entitlement token expires' }),
+    token: z.string().nullable().openapi({
+      description: 'A newly minted token (refresh or account link): store it in __Host-paywall_ent',
+    }),
+  })
+  .openapi('Entitlement');
+
 export const AccessResponseSchema = z
   .object({
     access: z.enum(['granted', 'denied']),
     reason: AccessReasonSchema,
     reader: z.object({
       id: z.string().openapi({ description: 'Signed reader id: store it in a cookie' }),
+      clearToken: z.boolean().openapi({
+        description: 'The presented entitlement token is invalid or revoked: delete its cookie',
+      }),
     }),
     meter: z
       .object({
@@ -61,9 +86,7 @@ export const AccessResponseSchema = z
         resetsAt: z.iso.datetime(),
       })
       .nullable(),
-    entitlement: z
-      .null()
-      .openapi({ description: 'The verified entitlement, when the reader is a subscriber' }),
+    entitlement: EntitlementSchema.nullable(),
   })
   .openapi('AccessResponse');
 

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 
 // Servers that misbehave on purpose, so tests can prove the worker's own time limit.
@@ -37,4 +38,30 @@ function listen(server: Server): Promise<number> {
       else reject(new Error('no port'));
     });
   });
+}
+
+/**
+ * Counts every request it receives: point a token's `jku`/`x5u` at it and assert the count
+ * stays 0, proving the worker never follows a key reference. `GET /__count` reads the
+ * count without adding to it.
+ */
+export async function startCanaryServer(): Promise<{ url: string; close(): Promise<void> }> {
+  let hits = 0;
+  const server = createHttpServer((req, res) => {
+    if (req.url === '/__count') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ hits }));
+      return;
+    }
+    hits += 1;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"keys":[]}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -24,6 +24,7 @@ describe('decideAccess (pure)', () => {
     'meter %s (used %i) → %s/%s, %i remaining',
     (outcome, used, access, reason, remaining) => {
       const d = decideAccess({
+        entitled: false,
         articleAccess: 'metered',
         meter: meter(outcome, used),
         onMeterFailure: 'open',
@@ -39,21 +40,45 @@ describe('decideAccess (pure)', () => {
 
   it('free and premium articles ignore the meter', () => {
     expect(
-      decideAccess({ articleAccess: 'free', meter: null, onMeterFailure: 'open' }).reason,
+      decideAccess({ entitled: false, articleAccess: 'free', meter: null, onMeterFailure: 'open' })
+        .reason,
     ).toBe('free_article');
-    const premium = decideAccess({ articleAccess: 'premium', meter: null, onMeterFailure: 'open' });
+    const premium = decideAccess({
+      entitled: false,
+      articleAccess: 'premium',
+      meter: null,
+      onMeterFailure: 'open',
+    });
     expect([premium.access, premium.reason]).toEqual(['denied', 'premium']);
   });
 
   it('a failed meter is degraded: open grants, closed denies, and the failure is kept', () => {
     const failed: MeterResult = { ok: false, failure: 'timeout' };
-    const open = decideAccess({ articleAccess: 'metered', meter: failed, onMeterFailure: 'open' });
+    const open = decideAccess({
+      entitled: false,
+      articleAccess: 'metered',
+      meter: failed,
+      onMeterFailure: 'open',
+    });
     const closed = decideAccess({
+      entitled: false,
       articleAccess: 'metered',
       meter: failed,
       onMeterFailure: 'closed',
     });
     expect([open.access, open.reason, open.degraded]).toEqual(['granted', 'degraded', 'timeout']);
     expect([closed.access, closed.reason]).toEqual(['denied', 'degraded']);
+  });
+
+  it('a subscriber is granted everything, premium included, without the meter', () => {
+    for (const articleAccess of ['free', 'premium', 'metered'] as const) {
+      const d = decideAccess({
+        entitled: true,
+        articleAccess,
+        meter: null,
+        onMeterFailure: 'closed',
+      });
+      expect([d.access, d.reason, d.meter]).toEqual(['granted', 'subscriber', null]);
+    }
   });
 });

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * A subscriber's record in Redis: what billing says about them, kept in step with Stripe by
+ * the webhooks. The entitlement token is minted from this and refreshed from it, so revoking
+ * access is a record change that takes effect within one token lifetime.
+ */
+export const SUBSCRIBER_ID = /^sbr_[A-Za-z0-9_-]{22}$/;
+
+export const ENTITLEMENT_KINDS = [
+  'subscription',
+  'recurring_contribution',
+  'supporter_pass',
+] as const;
+export type EntitlementKind = (typeof ENTITLEMENT_KINDS)[number];
+
+/** Stripe's subscription statuses, plus `refunded` for a one-time pass that was refunded. */
+export const BILLING_STATUSES = [
+  'active',
+  'trialing',
+  'past_due',
+  'canceled',
+  'unpaid',
+  'incomplete',
+  'incomplete_expired',
+  'paused',
+  'refunded',
+] as const;
+export type BillingStatus = (typeof BILLING_STATUSES)[number];
+
+const epochSeconds = z.number().int().min(0).max(32_503_680_000);
+
+export const subscriberRecordSchema = z.object({
+  v: z.literal(1),
+  /** Pseudonymous and random: the token's `sub`. Never an email or a Stripe id. */
+  subscriberId: z.string().regex(SUBSCRIBER_ID),
+  kind: z.enum(ENTITLEMENT_KINDS),
+  plan: z.string().min(1).max(64),
+  status: z.enum(BILLING_STATUSES),
+  /** End of the paid period (a subscription) or of the pass (a one-time contribution). */
+  currentPeriodEnd: epochSeconds.nullable(),
+  /** When the status became past_due: the grace period counts from here. */
+  pastDueSince: epochSeconds.nullable().default(null),
+  stripe: z
+    .object({
+      customerId: z.string().max(255).optional(),
+      subscriptionId: z.string().max(255).optional(),
+      paymentIntentId: z.string().max(255).optional(),
+    })
+    .default({}),
+  /** HMAC pseudonym of the site's own user id, when the site linked one. */
+  userKey: z.string().max(64).optional(),
+  /** Version for ordering writes (ms): an older write never overwrites a newer one. */
+  updatedAt: z.number().int().min(0),
+});
+
+export type SubscriberRecord = z.infer<typeof subscriberRecordSchema>;
+
+export function newSubscriberId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return `sbr_${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}

@@ -1,0 +1,102 @@
+import type { EntClaim } from './claims';
+import type { KeyRing } from './keys';
+import type { SubscriberRecord } from './record';
+import { accessFromRecord } from './status';
+import type { SubscriberStore } from './store';
+import { signEntitlement, type TokenPolicy, verifyEntitlement } from './token';
+
+export interface Entitlement {
+  subscriberId: string;
+  ent: EntClaim;
+  expiresAt: Date;
+  /** Set when we minted a token on this request (refresh or account link): hand it on. */
+  newToken: string | null;
+}
+
+/**
+ * How the reader's entitlement was settled. Only `valid` is free of Redis; `refreshed`,
+ * `revoked` and `linked` cost one lookup; `unverifiable` means Redis did not answer, so we
+ * neither grant nor clear (the meter's failure policy decides).
+ */
+export type EntitlementResult =
+  | { kind: 'valid' | 'refreshed' | 'linked'; entitlement: Entitlement }
+  | { kind: 'none' }
+  | { kind: 'rejected' | 'revoked'; clearToken: true }
+  | { kind: 'unverifiable' };
+
+export interface EntitlementDeps {
+  ring: KeyRing;
+  store: SubscriberStore;
+  policy: TokenPolicy & { pastDueGraceDays: number };
+}
+
+export async function resolveEntitlement(
+  input: { token?: string | undefined; userKey?: string | undefined },
+  deps: EntitlementDeps,
+  now: Date,
+): Promise<EntitlementResult> {
+  let failed: EntitlementResult = { kind: 'none' };
+  if (input.token !== undefined) {
+    const check = await verifyEntitlement(input.token, deps.ring, deps.policy, now);
+    if (check.kind === 'valid') {
+      const { sub, ent, exp } = check.claims;
+      return {
+        kind: 'valid',
+        entitlement: { subscriberId: sub, ent, expiresAt: new Date(exp * 1000), newToken: null },
+      };
+    }
+    if (check.kind === 'expired') {
+      const refreshed = await fromRecord(() => deps.store.get(check.claims.sub), deps, now);
+      if (refreshed.kind === 'entitled')
+        return { kind: 'refreshed', entitlement: refreshed.entitlement };
+      if (refreshed.kind === 'unreachable') return { kind: 'unverifiable' };
+      failed = { kind: 'revoked', clearToken: true };
+    } else {
+      failed = { kind: 'rejected', clearToken: true };
+    }
+  }
+  if (input.userKey !== undefined) {
+    const userKey = input.userKey;
+    const linked = await fromRecord(() => deps.store.findByUser(userKey), deps, now);
+    if (linked.kind === 'entitled') return { kind: 'linked', entitlement: linked.entitlement };
+  }
+  return failed;
+}
+
+type FromRecord =
+  | { kind: 'entitled'; entitlement: Entitlement }
+  | { kind: 'not_entitled' }
+  | { kind: 'unreachable' };
+
+async function fromRecord(
+  load: () => Promise<SubscriberRecord | null>,
+  deps: EntitlementDeps,
+  now: Date,
+): Promise<FromRecord> {
+  let record: SubscriberRecord | null;
+  try {
+    record = await load();
+  } catch {
+    return { kind: 'unreachable' };
+  }
+  if (!record) return { kind: 'not_entitled' };
+  const access = accessFromRecord(record, now, deps.policy);
+  if (!access.entitled) return { kind: 'not_entitled' };
+  const ent: EntClaim = {
+    kind: record.kind,
+    plan: record.plan,
+    status: record.status,
+    until: Math.floor(access.until.getTime() / 1000),
+  };
+  const { token, expiresAt } = await signEntitlement(
+    deps.ring,
+    deps.policy,
+    record.subscriberId,
+    ent,
+    now,
+  );
+  return {
+    kind: 'entitled',
+    entitlement: { subscriberId: record.subscriberId, ent, expiresAt, newToken: token },
+  };
+}
