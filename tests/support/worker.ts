@@ -1,6 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import worker from '../../src/index';
+import type { AccessResponse } from '../../src/schemas/access';
 
 export const API_KEY = 'test-key-primary-0123456789';
 export const ROTATED_API_KEY = 'test-key-rotated-0123456789';
@@ -42,13 +43,8 @@ export function accessRequest(
   });
 }
 
-export interface AccessBody {
-  access: 'granted' | 'denied';
-  reason: string;
-  reader: { id: string };
-  meter: { limit: number; used: number; remaining: number; resetsAt: string } | null;
-  entitlement: null;
-}
+/** The response body, typed from the same zod schema the route uses. */
+export type AccessBody = AccessResponse;
 
 let counter = 0;
 /** An article id unique to this test run. */
