@@ -22,7 +22,7 @@ export const AccessRequestSchema = z
           .openapi({ description: 'Signed reader id from an earlier answer' }),
         // Longer than the 8 KB a token may be, so an oversized cookie is refused as a token
         // (and cleared) rather than failing the whole request.
-        token: z.string().max(12_288).optional().openapi({ description: 'Entitlement JWT' }),
+        token: z.string().max(16_384).optional().openapi({ description: 'Entitlement JWT' }),
         userId: z
           .string()
           .min(1)
