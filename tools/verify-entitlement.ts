@@ -14,12 +14,16 @@ if (!jwksUrl || !token) {
 const issuer = process.argv[4] ?? 'urn:edge-paywall';
 const audience = process.argv[5] ?? 'urn:edge-paywall:site';
 try {
-  const { payload, protectedHeader } = await jwtVerify(token, createRemoteJWKSet(new URL(jwksUrl)), {
-    algorithms: ['EdDSA'],
-    typ: 'entitlement+jwt',
-    issuer,
-    audience,
-  });
+  const { payload, protectedHeader } = await jwtVerify(
+    token,
+    createRemoteJWKSet(new URL(jwksUrl)),
+    {
+      algorithms: ['EdDSA'],
+      typ: 'entitlement+jwt',
+      issuer,
+      audience,
+    },
+  );
   console.log(JSON.stringify({ valid: true, kid: protectedHeader.kid, payload }, null, 2));
 } catch (error) {
   console.log(JSON.stringify({ valid: false, error: (error as Error).message }));
