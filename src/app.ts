@@ -5,8 +5,12 @@ import { AppError, errorResponse, onError } from './errors';
 import type { AppEnv } from './http/context';
 import { validationHook } from './http/validation';
 import { accessRoutes } from './routes/access';
+import { checkoutRoutes } from './routes/checkout';
+import { checkoutCompleteRoutes } from './routes/checkout-complete';
 import { healthRoutes } from './routes/health';
 import { jwksRoutes } from './routes/jwks';
+import { portalRoutes } from './routes/portal';
+import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
 
 /** The service's own routes live under this reserved prefix so we can share the site's host. */
@@ -22,6 +26,10 @@ export function createApp(services: Services) {
 
   app.route(PAYWALL_PREFIX, accessRoutes);
   app.route(PAYWALL_PREFIX, healthRoutes);
+  app.route(PAYWALL_PREFIX, checkoutRoutes);
+  app.route(PAYWALL_PREFIX, checkoutCompleteRoutes);
+  app.route(PAYWALL_PREFIX, webhookRoutes);
+  app.route(PAYWALL_PREFIX, portalRoutes);
   app.route('/', jwksRoutes);
 
   // The proxy to ORIGIN_URL will take every other path; until then they are not ours.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_OFFERS, offersSchema } from './billing/offers';
 import { compilePathGlob } from './rules/glob';
 
 /**
@@ -61,6 +62,16 @@ export const paywallConfigSchema = z
         pastDueGraceDays: 3,
         clockToleranceSeconds: 5,
       }),
+    /** Plans and contributions the support prompt offers (prices stay server-side). */
+    offers: offersSchema.prefault(DEFAULT_OFFERS),
+    /** Checkout creation per client IP and per reader, per minute (@upstash/ratelimit). */
+    checkoutRateLimit: z
+      .object({
+        perIp: z.number().int().min(1).max(10_000).default(20),
+        perReader: z.number().int().min(1).max(10_000).default(10),
+      })
+      .strict()
+      .default({ perIp: 20, perReader: 10 }),
     /** What the meter does when Redis is unreachable: `open` grants with reason "degraded". */
     onMeterFailure: z.enum(['open', 'closed']).default('open'),
   })

@@ -56,6 +56,22 @@ export const envSchema = z
     PAYWALL_CONFIG: json(paywallConfigSchema).default(paywallConfigSchema.parse({})),
     /** JSON array of Ed25519 private JWKs; the first signs (`npm run keys:new`). */
     ENTITLEMENT_SIGNING_KEYS: json(signingKeysSchema),
+    /** Stripe secret key; `sk_test_local` with STRIPE_API_BASE pointing at the emulator locally. */
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'a Stripe secret key (sk_… or rk_…)'),
+    /** Webhook signing secrets, comma-separated while one is being rolled. */
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((k) => k.trim())
+          .filter((k) => k.length > 0),
+      )
+      .pipe(z.array(z.string().startsWith('whsec_', 'webhook secrets start with whsec_')).min(1)),
+    /** Only for the local Stripe emulator; unset in production (api.stripe.com). */
+    STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
     ENTITLEMENT_ISSUER: z.string().min(1).max(256).default('urn:edge-paywall'),
     ENTITLEMENT_AUDIENCE: z.string().min(1).max(256).default('urn:edge-paywall:site'),
   })

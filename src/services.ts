@@ -1,3 +1,7 @@
+import { type Billing, createBilling } from './billing/billing';
+import { createEventClaims, type EventClaims } from './billing/event-claims';
+import { type CheckoutRateLimiter, createCheckoutRateLimiter } from './billing/rate-limit';
+import { createStripeClient } from './billing/stripe-client';
 import type { PaywallConfig } from './config';
 import { type KeyRing, loadKeyRing } from './entitlements/keys';
 import type { EntitlementDeps } from './entitlements/resolve';
@@ -20,6 +24,10 @@ export interface Services {
   readers: ReaderIdSigner;
   meter: Meter;
   subscribers: SubscriberStore;
+  billing: Billing;
+  stripeWebhookSecrets: readonly string[];
+  eventClaims: EventClaims;
+  checkoutRateLimit: CheckoutRateLimiter;
   /** Keys are imported once per isolate, on first use. */
   entitlements(): Promise<EntitlementDeps>;
   keyRing(): Promise<KeyRing>;
@@ -52,11 +60,30 @@ export function buildServices(env: Env): Services {
     clockToleranceSeconds: e.clockToleranceSeconds,
     pastDueGraceDays: e.pastDueGraceDays,
   };
+  const readers = createReaderIdSigner(env.READER_ID_SECRET);
+  const now = () => new Date();
+  const billing = createBilling({
+    stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }),
+    store: subscribers,
+    signer: readers,
+    passDays: config.offers.contributions?.passDays ?? 30,
+    now,
+  });
   return {
     config,
     environment: env.ENVIRONMENT,
+    billing,
+    stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET,
+    eventClaims: createEventClaims({ redis, keys, timeoutMs: env.REDIS_TIMEOUT_MS }),
+    checkoutRateLimit: createCheckoutRateLimiter({
+      redis,
+      prefix: keys.rateLimitPrefix(),
+      perIp: config.checkoutRateLimit.perIp,
+      perReader: config.checkoutRateLimit.perReader,
+      timeoutMs: env.REDIS_TIMEOUT_MS,
+    }),
     siteApiKeys: env.SITE_API_KEYS,
-    readers: createReaderIdSigner(env.READER_ID_SECRET),
+    readers,
     meter: createRedisMeter({ redis, keys, meter: config.meter, timeoutMs: env.REDIS_TIMEOUT_MS }),
     subscribers,
     keyRing,
@@ -75,6 +102,6 @@ export function buildServices(env: Env): Services {
         };
       }
     },
-    now: () => new Date(),
+    now,
   };
 }

@@ -30,6 +30,8 @@ export default async function setup(project: TestProject) {
   project.provide('closedUrl', closed.url);
   project.provide('monitorUrl', monitor?.url ?? '');
   project.provide('canaryUrl', canary.url);
+  project.provide('stripeUrl', 'http://127.0.0.1:9'); // replaced by the emulator's URL
+  project.provide('stripeWebhookSecret', `whsec_test_${randomBytes(16).toString('hex')}`);
   project.provide('signingKeys', JSON.stringify(signingKeys));
   project.provide('retiredSigningKey', JSON.stringify(retiredKey));
 
@@ -56,6 +58,8 @@ declare module 'vitest' {
     closedUrl: string;
     monitorUrl: string;
     canaryUrl: string;
+    stripeUrl: string;
+    stripeWebhookSecret: string;
     signingKeys: string;
     retiredSigningKey: string;
   }

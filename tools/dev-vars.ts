@@ -9,6 +9,8 @@ import { newSigningKey } from './keys';
  */
 export const LOCAL_UPSTASH_PORT = 8079;
 export const LOCAL_SITE_API_KEY = 'local-dev-key';
+export const LOCAL_STRIPE_PORT = 12111;
+export const LOCAL_STRIPE_SECRET_KEY = 'sk_test_local';
 
 export async function localDefaults(): Promise<Record<string, string>> {
   return {
@@ -18,6 +20,11 @@ export async function localDefaults(): Promise<Record<string, string>> {
     UPSTASH_REDIS_REST_TOKEN: randomBytes(24).toString('base64url'),
     READER_ID_SECRET: randomBytes(32).toString('base64url'),
     ENTITLEMENT_SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
+    // The local Stripe emulator (tools/stripe-local). Replace all three with real test-mode
+    // keys (and remove STRIPE_API_BASE) to use Stripe itself: see README § Going live.
+    STRIPE_SECRET_KEY: LOCAL_STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: `whsec_local_${randomBytes(16).toString('hex')}`,
+    STRIPE_API_BASE: `http://127.0.0.1:${LOCAL_STRIPE_PORT}`,
   };
 }
 

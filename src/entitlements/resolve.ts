@@ -79,9 +79,18 @@ async function fromRecord(
   } catch {
     return { kind: 'unreachable' };
   }
-  if (!record) return { kind: 'not_entitled' };
+  const entitlement = record ? await entitlementForRecord(record, deps, now) : null;
+  return entitlement ? { kind: 'entitled', entitlement } : { kind: 'not_entitled' };
+}
+
+/** Mints a token for a record that grants access now; null when billing says it does not. */
+export async function entitlementForRecord(
+  record: SubscriberRecord,
+  deps: EntitlementDeps,
+  now: Date,
+): Promise<Entitlement | null> {
   const access = accessFromRecord(record, now, deps.policy);
-  if (!access.entitled) return { kind: 'not_entitled' };
+  if (!access.entitled) return null;
   const ent: EntClaim = {
     kind: record.kind,
     plan: record.plan,
@@ -95,8 +104,5 @@ async function fromRecord(
     ent,
     now,
   );
-  return {
-    kind: 'entitled',
-    entitlement: { subscriberId: record.subscriberId, ent, expiresAt, newToken: token },
-  };
+  return { subscriberId: record.subscriberId, ent, expiresAt, newToken: token };
 }

@@ -15,10 +15,16 @@ export interface ReaderIdSigner {
   verify(token: string): Promise<string | null>;
   /** A stable pseudonym for the site's own user id, so the meter never stores it. */
   pseudonym(value: string): Promise<string>;
+  /** A stable 128-bit pseudonym of `value` in its own `domain` (e.g. Stripe ids → subscriber ids). */
+  derive(domain: string, value: string): Promise<string>;
 }
 
 export function createReaderIdSigner(secret: string): ReaderIdSigner {
   const key = () => hmacKey(secret);
+  const derive = async (domain: string, value: string) => {
+    const sig = await crypto.subtle.sign('HMAC', await key(), encode(`${domain}.${value}`));
+    return toBase64Url(new Uint8Array(sig).slice(0, ID_BYTES));
+  };
   return {
     async issue() {
       const id = toBase64Url(crypto.getRandomValues(new Uint8Array(ID_BYTES)));
@@ -35,10 +41,10 @@ export function createReaderIdSigner(secret: string): ReaderIdSigner {
       const ok = await crypto.subtle.verify('HMAC', await key(), sigBytes, encode(`rid1.${id}`));
       return ok ? id : null;
     },
-    async pseudonym(value) {
-      const sig = await crypto.subtle.sign('HMAC', await key(), encode(`uid1.${value}`));
-      return toBase64Url(new Uint8Array(sig).slice(0, ID_BYTES));
+    pseudonym(value) {
+      return derive('uid1', value);
     },
+    derive,
   };
 }
 

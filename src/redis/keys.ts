@@ -14,6 +14,10 @@ export interface RedisKeys {
   subscriberByCustomer(customerId: string): string;
   /** Index: Stripe subscription id → subscriber id. */
   subscriberByStripeSubscription(subscriptionId: string): string;
+  /** Processing state of one Stripe event id: `processing` or `done`. */
+  stripeEvent(eventId: string): string;
+  /** Prefix for @upstash/ratelimit's own keys (checkout rate limits). */
+  rateLimitPrefix(): string;
 }
 
 export function createKeys(prefix: string): RedisKeys {
@@ -23,5 +27,7 @@ export function createKeys(prefix: string): RedisKeys {
     subscriberByUser: (userKey) => `${prefix}sub-by-user:${userKey}`,
     subscriberByCustomer: (customerId) => `${prefix}sub-by-customer:${customerId}`,
     subscriberByStripeSubscription: (id) => `${prefix}sub-by-stripe-sub:${id}`,
+    stripeEvent: (eventId) => `${prefix}stripe-event:${eventId}`,
+    rateLimitPrefix: () => `${prefix}rl`,
   };
 }

@@ -1,0 +1,29 @@
+import Stripe from 'stripe';
+
+export interface StripeClientOptions {
+  secretKey: string;
+  /** The local emulator's base URL (`npm start`, tests); unset means api.stripe.com. */
+  apiBase?: string | undefined;
+}
+
+/**
+ * The real `stripe` SDK on workerd's fetch. Against the emulator only host, port and
+ * protocol change: the same SDK, the same requests. One network retry (the SDK sends the
+ * same idempotency key), and a time limit so a stuck Stripe answers 503 rather than hangs.
+ */
+export function createStripeClient(opts: StripeClientOptions): Stripe {
+  const base = opts.apiBase ? new URL(opts.apiBase) : null;
+  return new Stripe(opts.secretKey, {
+    httpClient: Stripe.createFetchHttpClient(),
+    maxNetworkRetries: 1,
+    timeout: 8_000,
+    ...(base && {
+      host: base.hostname,
+      port: base.port || (base.protocol === 'https:' ? 443 : 80),
+      protocol: base.protocol === 'https:' ? 'https' : 'http',
+    }),
+  });
+}
+
+export const stripeCrypto = Stripe.createSubtleCryptoProvider();
+export type { Stripe };

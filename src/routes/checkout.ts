@@ -1,0 +1,166 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import {
+  type ChoiceInput,
+  checkoutIdempotencyKey,
+  resolveChoice,
+  type SessionContext,
+  sessionParams,
+} from '../billing/checkout';
+import { safeReturnPath } from '../billing/return-to';
+import { AppError } from '../errors';
+import type { AppEnv } from '../http/context';
+import { readCookie, setReaderCookie } from '../http/cookies';
+import { requireSiteOrBrowserForm } from '../http/site-origin';
+import { validationHook } from '../http/validation';
+import { logEvent } from '../log';
+import { resolveReader } from '../reader/reader';
+import {
+  type CheckoutForm,
+  CheckoutFormSchema,
+  type CheckoutJson,
+  CheckoutJsonSchema,
+  CheckoutResponseSchema,
+  majorToMinor,
+} from '../schemas/checkout';
+import { errorResponse } from '../schemas/error';
+
+/** Stripe's minimum; an abandoned session should not linger for the default 24 hours. */
+const SESSION_LIFETIME_SECONDS = 30 * 60;
+
+const checkoutRoute = createRoute({
+  method: 'post',
+  path: '/v1/checkout',
+  summary: 'Create a Stripe Checkout Session (303 for the prompt form, { url } for JSON)',
+  middleware: [
+    requireSiteOrBrowserForm(),
+    bodyLimit({
+      maxSize: 8 * 1024,
+      onError: () => {
+        throw new AppError('invalid_request', 'The body is too large.');
+      },
+    }),
+  ] as const,
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': { schema: CheckoutJsonSchema },
+        'application/x-www-form-urlencoded': { schema: CheckoutFormSchema },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'JSON callers',
+      content: { 'application/json': { schema: CheckoutResponseSchema } },
+    },
+    303: { description: 'Form posts: to Stripe Checkout' },
+    400: errorResponse('Unknown plan, amount out of bounds, currency not offered, unsafe returnTo'),
+    401: errorResponse('JSON without a valid site API key'),
+    403: errorResponse('A browser form from an origin that is not allowed'),
+    429: errorResponse('Too many checkouts from this IP or reader (see Retry-After)'),
+    503: errorResponse('Redis or Stripe unreachable'),
+  },
+});
+
+export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
+  checkoutRoute,
+  async (c) => {
+    const services = c.var.services;
+    const isJson = /json/i.test(c.req.header('content-type') ?? '');
+    const offers = services.config.offers;
+
+    let input: ChoiceInput;
+    let returnToRaw: string | undefined;
+    let readerInput: { id?: string; userId?: string };
+    if (isJson) {
+      // Both media types are declared, so valid() is typed as their union: narrow by header.
+      const body = c.req.valid('json') as CheckoutJson;
+      input =
+        body.plan !== undefined
+          ? { plan: body.plan }
+          : { contribution: body.contribution as NonNullable<typeof body.contribution> };
+      returnToRaw = body.returnTo;
+      readerInput = { id: body.readerId, userId: body.userId };
+    } else {
+      const form = c.req.valid('form') as CheckoutForm;
+      const amount =
+        form.customAmount !== undefined ? majorToMinor(form.customAmount) : Number(form.amount);
+      input =
+        form.plan !== undefined
+          ? { plan: form.plan }
+          : {
+              contribution: {
+                amount,
+                currency: form.currency ?? offers.contributions?.currency ?? '',
+                recurring: form.recurring === 'monthly',
+              },
+            };
+      returnToRaw = form.returnTo;
+      readerInput = { id: readCookie(c, 'paywall_rid') };
+    }
+
+    const returnTo = safeReturnPath(returnToRaw);
+    if (returnTo === null)
+      throw new AppError(
+        'invalid_request',
+        'returnTo must be a same-site relative path such as /news/story.',
+      );
+    const resolved = resolveChoice(input, offers);
+    if (!resolved.ok) throw new AppError('invalid_request', resolved.message);
+
+    const reader = await resolveReader(readerInput, services.readers);
+    if (!isJson && reader.issued) setReaderCookie(c, reader.token);
+    const readerId = reader.subject.slice(2);
+
+    const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
+    let limited: Awaited<ReturnType<typeof services.checkoutRateLimit.check>>;
+    try {
+      limited = await services.checkoutRateLimit.check(ip, readerId);
+    } catch {
+      throw new AppError(
+        'service_unavailable',
+        'Checkout is unavailable right now; please try again shortly.',
+      );
+    }
+    if (!limited.ok) {
+      throw new AppError('rate_limited', 'Too many checkout attempts; please wait a moment.', {
+        'Retry-After': String(limited.retryAfterSeconds),
+      });
+    }
+
+    const ctx: SessionContext = {
+      readerId,
+      userKey: reader.userKey,
+      returnTo,
+      origin: new URL(c.req.url).origin,
+      now: services.now(),
+      expiresInSeconds: SESSION_LIFETIME_SECONDS,
+    };
+    let url: string | null;
+    try {
+      const session = await services.billing.stripe.checkout.sessions.create(
+        sessionParams(resolved.choice, ctx),
+        {
+          idempotencyKey: await checkoutIdempotencyKey(resolved.choice, ctx),
+        },
+      );
+      url = session.url;
+    } catch (error) {
+      logEvent('error', 'checkout_create_failed', {
+        requestId: c.get('requestId'),
+        error: (error as Error).name,
+      });
+      throw new AppError(
+        'service_unavailable',
+        'Checkout is unavailable right now; please try again shortly.',
+      );
+    }
+    if (!url) throw new AppError('service_unavailable', 'Stripe did not return a checkout URL.');
+
+    c.header('Cache-Control', 'no-store');
+    if (isJson) return c.json({ url }, 200);
+    return c.redirect(url, 303);
+  },
+);

@@ -1,0 +1,72 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { safeReturnPath } from '../billing/return-to';
+import { verifyEntitlement } from '../entitlements/token';
+import { AppError } from '../errors';
+import type { AppEnv } from '../http/context';
+import { readCookie } from '../http/cookies';
+import { logEvent } from '../log';
+import { errorResponse } from '../schemas/error';
+
+const portalRoute = createRoute({
+  method: 'post',
+  path: '/v1/portal',
+  summary: "303 to Stripe's customer portal for the reader holding the entitlement cookie",
+  request: {
+    body: {
+      required: false,
+      content: {
+        'application/x-www-form-urlencoded': {
+          schema: z.object({ returnTo: z.string().max(512).optional() }),
+        },
+      },
+    },
+  },
+  responses: {
+    303: {
+      description:
+        "To Stripe's customer portal (or, for a browser without an entitlement, back to the prompt)",
+    },
+    401: errorResponse('No valid entitlement cookie'),
+    503: errorResponse('Redis or Stripe unreachable'),
+  },
+});
+
+export const portalRoutes = new OpenAPIHono<AppEnv>().openapi(portalRoute, async (c) => {
+  const services = c.var.services;
+  const form = (c.req.valid('form') ?? {}) as { returnTo?: string };
+  const returnTo = safeReturnPath(form.returnTo) ?? '/';
+  const origin = new URL(c.req.url).origin;
+  const token = readCookie(c, 'paywall_ent');
+  const deps = await services.entitlements();
+  // An expired token inside the refresh horizon still proves who the subscriber is.
+  const check = token
+    ? await verifyEntitlement(token, deps.ring, deps.policy, services.now())
+    : null;
+  const subscriberId = check && check.kind !== 'invalid' ? check.claims.sub : null;
+
+  const record = subscriberId
+    ? await services.subscribers.get(subscriberId).catch(() => {
+        throw new AppError('service_unavailable', 'The customer portal is unavailable right now.');
+      })
+    : null;
+  const customer = record?.stripe.customerId;
+  if (!customer) {
+    if (/text\/html/.test(c.req.header('accept') ?? ''))
+      return c.redirect(`${returnTo}#paywall-prompt`, 303);
+    throw new AppError('unauthorized', 'No valid entitlement: subscribe or restore access first.');
+  }
+  try {
+    const portal = await services.billing.stripe.billingPortal.sessions.create({
+      customer,
+      return_url: `${origin}${returnTo}`,
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(portal.url, 303);
+  } catch (error) {
+    logEvent('error', 'portal_failed', {
+      requestId: c.get('requestId'),
+      error: (error as Error).name,
+    });
+    throw new AppError('service_unavailable', 'The customer portal is unavailable right now.');
+  }
+});

@@ -1,0 +1,82 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { handleStripeEvent, verifyStripeEvent } from '../billing/webhooks';
+import { AppError } from '../errors';
+import type { AppEnv } from '../http/context';
+import { logEvent } from '../log';
+import { errorResponse } from '../schemas/error';
+
+/** Stripe's events are a few KB; anything near this is not from Stripe. */
+const MAX_WEBHOOK_BYTES = 256 * 1024;
+
+const webhookRoute = createRoute({
+  method: 'post',
+  path: '/v1/webhooks/stripe',
+  summary: 'Stripe events: signed, processed exactly once, re-fetched from Stripe',
+  middleware: [
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BYTES,
+      onError: () => {
+        throw new AppError('invalid_request', 'The body is too large.');
+      },
+    }),
+  ] as const,
+  responses: {
+    200: {
+      description: 'Processed, a duplicate, or a type we do not handle',
+      content: {
+        'application/json': {
+          schema: z.object({ received: z.literal(true), outcome: z.string() }),
+        },
+      },
+    },
+    400: errorResponse('Missing or bad Stripe-Signature (nothing changed)'),
+    503: errorResponse(
+      'Our processing failed, or the same event is mid-processing: Stripe retries',
+    ),
+  },
+});
+
+/**
+ * DESIGN.md's rules: check the signature on the raw body; claim the event id atomically;
+ * re-fetch from Stripe; 400 only for a bad signature, 2xx for duplicates and unknown types,
+ * 5xx for our own failures (and then release the claim so a redelivery can succeed).
+ */
+export const webhookRoutes = new OpenAPIHono<AppEnv>().openapi(webhookRoute, async (c) => {
+  const { billing, eventClaims, stripeWebhookSecrets } = c.var.services;
+  const raw = await c.req.text();
+  const event = await verifyStripeEvent(
+    billing.stripe,
+    raw,
+    c.req.header('stripe-signature'),
+    stripeWebhookSecrets,
+  );
+  if (!event)
+    throw new AppError('invalid_request', 'The Stripe-Signature header does not match this body.');
+
+  let claim: Awaited<ReturnType<typeof eventClaims.claim>>;
+  try {
+    claim = await eventClaims.claim(event.id);
+  } catch {
+    throw new AppError('service_unavailable', 'Storage is unavailable; retry later.');
+  }
+  if (claim === 'done') return c.json({ received: true as const, outcome: 'duplicate' }, 200);
+  if (claim === 'busy')
+    throw new AppError('service_unavailable', 'This event is being processed; retry later.');
+
+  try {
+    const outcome = await handleStripeEvent(event, billing);
+    await eventClaims.done(event.id);
+    return c.json({ received: true as const, outcome }, 200);
+  } catch (error) {
+    logEvent('error', 'webhook_failed', {
+      requestId: c.get('requestId'),
+      type: event.type,
+      error: (error as Error).name,
+    });
+    await eventClaims.release(event.id).catch(() => {
+      // The claim lapses on its own after a minute; Stripe's next retry comes later than that.
+    });
+    throw new AppError('service_unavailable', 'Processing failed; Stripe will retry.');
+  }
+});
