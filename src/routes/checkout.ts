@@ -43,7 +43,9 @@ const checkoutRoute = createRoute({
   ] as const,
   request: {
     body: {
-      required: true,
+      // Not `required`: with two media types, zod-openapi would then run both validators on
+      // every body. Optional runs the one matching Content-Type (and 415s anything else).
+      required: false,
       content: {
         'application/json': { schema: CheckoutJsonSchema },
         'application/x-www-form-urlencoded': { schema: CheckoutFormSchema },
