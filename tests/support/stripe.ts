@@ -1,0 +1,70 @@
+import { env } from 'cloudflare:workers';
+import Stripe from 'stripe';
+import { BASE } from './worker';
+
+/** The real SDK, pointed at the emulator, for tests that drive Stripe directly. */
+export function stripeClient(): Stripe {
+  const url = new URL(env.STRIPE_API_BASE);
+  return new Stripe('sk_test_local', {
+    httpClient: Stripe.createFetchHttpClient(),
+    host: url.hostname,
+    port: url.port,
+    protocol: 'http',
+  });
+}
+
+/** Signs `payload` the way Stripe does (real HMAC), with the worker's secret by default. */
+export async function signedWebhook(
+  payload: string,
+  opts: { secret?: string; timestamp?: number; header?: string } = {},
+): Promise<Request> {
+  const header =
+    opts.header ??
+    (await stripeClient().webhooks.generateTestHeaderStringAsync({
+      payload,
+      secret: opts.secret ?? env.STRIPE_WEBHOOK_SECRET,
+      ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}),
+      cryptoProvider: Stripe.createSubtleCryptoProvider(),
+    }));
+  return new Request(`${BASE}/_paywall/v1/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': header },
+    body: payload,
+  });
+}
+
+/** One `v1=` signature for `payload` at `timestamp` under `secret`. */
+export async function v1Signature(
+  payload: string,
+  secret: string,
+  timestamp: number,
+): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    key,
+    new TextEncoder().encode(`${timestamp}.${payload}`),
+  );
+  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A minimal event of a type the worker acknowledges without calling Stripe. */
+export function harmlessEvent(id = `evt_test_${crypto.randomUUID().replace(/-/g, '')}`): string {
+  return JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    data: { object: { id: `cus_${crypto.randomUUID().slice(0, 8)}`, object: 'customer' } },
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: 'customer.created',
+  });
+}
