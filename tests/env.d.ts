@@ -19,6 +19,13 @@ declare namespace Cloudflare {
     /** Empty when no real redis-server backs the tests. */
     TEST_MONITOR_URL: string;
     TEST_CANARY_URL: string;
+    /** A proxy in front of upstash-local that fails a chosen share of requests per tenant. */
+    TEST_FLAKY_URL: string;
+    STRIPE_SECRET_KEY: string;
+    STRIPE_WEBHOOK_SECRET: string;
+    STRIPE_API_BASE: string;
+    TEST_STRIPE_URL: string;
+    TEST_STRIPE_WEBHOOK_SECRET: string;
   }
 }
 declare namespace Cloudflare {

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { paywallConfigSchema } from '../src/config';
 import { newSigningKey } from '../tools/keys';
+import { pricesForOffers } from '../tools/local-stripe-prices';
+import { startStripeLocal } from '../tools/stripe-local/server';
 import { startUpstashLocal } from '../tools/upstash-local/server';
 import { startCanaryServer, startClosedPort, startHangingServer } from './support/fault-servers';
+import { startFlakyProxy } from './support/flaky-proxy';
 import { startRedisMonitorServer } from './support/redis-monitor-server';
 
 // Runs in Node before any workerd test. Each run gets a random key prefix so runs never
@@ -14,6 +18,16 @@ export default async function setup(project: TestProject) {
   const hanging = await startHangingServer();
   const closed = await startClosedPort();
   const canary = await startCanaryServer();
+  const flaky = await startFlakyProxy(real.url);
+  // The Stripe emulator records events; tests deliver them to the worker themselves (the
+  // worker under test listens on no port), with real signatures.
+  const stripeWebhookSecret = `whsec_test_${randomBytes(16).toString('hex')}`;
+  const stripe = await startStripeLocal({
+    port: 0,
+    secretKey: 'sk_test_local',
+    webhookSecret: stripeWebhookSecret,
+    prices: pricesForOffers(paywallConfigSchema.parse({}).offers),
+  });
   // Only where a real redis-server backs upstash-local can commands be counted at Redis.
   const monitor = real.backend === 'redis' ? await startRedisMonitorServer() : null;
   // Two published keys (the first signs) and one that has been rotated out.
@@ -30,8 +44,9 @@ export default async function setup(project: TestProject) {
   project.provide('closedUrl', closed.url);
   project.provide('monitorUrl', monitor?.url ?? '');
   project.provide('canaryUrl', canary.url);
-  project.provide('stripeUrl', 'http://127.0.0.1:9'); // replaced by the emulator's URL
-  project.provide('stripeWebhookSecret', `whsec_test_${randomBytes(16).toString('hex')}`);
+  project.provide('flakyUrl', flaky.url);
+  project.provide('stripeUrl', stripe.url);
+  project.provide('stripeWebhookSecret', stripeWebhookSecret);
   project.provide('signingKeys', JSON.stringify(signingKeys));
   project.provide('retiredSigningKey', JSON.stringify(retiredKey));
 
@@ -58,6 +73,7 @@ declare module 'vitest' {
     closedUrl: string;
     monitorUrl: string;
     canaryUrl: string;
+    flakyUrl: string;
     stripeUrl: string;
     stripeWebhookSecret: string;
     signingKeys: string;

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { unstable_readConfig } from 'wrangler';
 import { parseEnv } from '../src/env';
 import { ensureDevVars, LOCAL_SITE_API_KEY } from './dev-vars';
+import { pricesForOffers } from './local-stripe-prices';
+import { type StripeLocal, startStripeLocal } from './stripe-local/server';
 import { startUpstashLocal, type UpstashLocal } from './upstash-local/server';
 
 /**
@@ -12,7 +14,9 @@ import { startUpstashLocal, type UpstashLocal } from './upstash-local/server';
  *      if anything is wrong;
  *   3. start upstash-local (real Redis when one answers, else the embedded one) unless the
  *      configured Upstash URL is remote;
- *   4. run `wrangler dev` on http://127.0.0.1:8787. Ctrl-C stops everything.
+ *   4. start the local Stripe emulator when STRIPE_API_BASE points at this machine (real
+ *      test-mode keys without STRIPE_API_BASE use Stripe itself);
+ *   5. run `wrangler dev` on http://127.0.0.1:8787. Ctrl-C stops everything.
  */
 const ROOT = resolve(import.meta.dirname, '..');
 const WORKER_PORT = Number(process.env.PORT ?? 8787);
@@ -33,11 +37,23 @@ async function main(): Promise<void> {
 
   let upstash: UpstashLocal | undefined;
   const redisUrl = new URL(env.UPSTASH_REDIS_REST_URL);
-  if (['127.0.0.1', 'localhost', '[::1]'].includes(redisUrl.hostname)) {
+  if (isLocal(redisUrl)) {
     upstash = await startUpstashLocal({
       port: Number(redisUrl.port || 80),
       token: env.UPSTASH_REDIS_REST_TOKEN,
       backend: 'auto',
+    });
+  }
+
+  let stripe: StripeLocal | undefined;
+  const stripeBase = env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : null;
+  if (stripeBase && isLocal(stripeBase)) {
+    stripe = await startStripeLocal({
+      port: Number(stripeBase.port || 80),
+      secretKey: env.STRIPE_SECRET_KEY,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET[0],
+      webhookUrl: `http://127.0.0.1:${WORKER_PORT}/_paywall/v1/webhooks/stripe`,
+      prices: pricesForOffers(env.PAYWALL_CONFIG.offers),
     });
   }
 
@@ -64,6 +80,7 @@ async function main(): Promise<void> {
       '[dev] running:',
       `  worker         http://127.0.0.1:${WORKER_PORT}  (wrangler dev)`,
       `  upstash-local  ${upstash ? `${upstash.url}  (backend: ${upstash.backend})` : `not started: using ${redisUrl.origin}`}`,
+      `  stripe-local   ${stripe ? `${stripe.url}  (checkout pages, portal, signed webhooks to the worker)` : 'not started: using Stripe itself (test-mode keys)'}`,
       `  ${apiKeyNote}`,
       `  try: curl -s -X POST http://127.0.0.1:${WORKER_PORT}/_paywall/v1/access -H 'authorization: Bearer ${LOCAL_SITE_API_KEY}' -H 'content-type: application/json' -d '{"article":{"id":"a1"}}'`,
       '  Ctrl-C stops everything.',
@@ -73,12 +90,16 @@ async function main(): Promise<void> {
 
   const stop = once(async (code: number) => {
     wrangler.kill('SIGTERM');
-    await upstash?.close();
+    await Promise.all([upstash?.close(), stripe?.close()]);
     process.exit(code);
   });
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   wrangler.on('exit', (code) => void stop(code ?? 0));
+}
+
+function isLocal(url: URL): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
 function once<A extends unknown[]>(fn: (...args: A) => Promise<void>) {

@@ -68,3 +68,51 @@ export function harmlessEvent(id = `evt_test_${crypto.randomUUID().replace(/-/g,
     type: 'customer.created',
   });
 }
+
+/** The emulator's test-control API: what only Stripe, time or a payer would do. */
+export async function control<T = Record<string, unknown>>(
+  path: string,
+  body: Record<string, unknown> = {},
+  method = 'POST',
+): Promise<T> {
+  const response = await fetch(`${env.STRIPE_API_BASE}${path}`, {
+    method,
+    headers: { authorization: 'Bearer sk_test_local', 'content-type': 'application/json' },
+    ...(method === 'GET' ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await response.json()) as T;
+  if (!response.ok) throw new Error(`control ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export type EmittedEvent = { id: string; type: string; data: { object: { id: string } } };
+
+/** The full events, by id, as the emulator created them. */
+export async function eventsById(ids: string[]): Promise<EmittedEvent[]> {
+  const { data } = await control<{ data: EmittedEvent[] }>('/_control/events', {}, 'GET');
+  const byId = new Map(data.map((e) => [e.id, e]));
+  return ids.map((id) => {
+    const event = byId.get(id);
+    if (!event) throw new Error(`no event ${id}`);
+    return event;
+  });
+}
+
+/** Delivers one event to the worker as Stripe would (really signed); returns status and outcome. */
+export async function deliver(
+  fetcher: (r: Request) => Promise<Response>,
+  event: EmittedEvent,
+): Promise<{ status: number; outcome: string }> {
+  const response = await fetcher(await signedWebhook(JSON.stringify(event)));
+  const body = (await response.json()) as { outcome?: string; error?: { code: string } };
+  return { status: response.status, outcome: body.outcome ?? body.error?.code ?? '' };
+}
+
+export async function deliverAll(
+  fetcher: (r: Request) => Promise<Response>,
+  ids: string[],
+): Promise<{ status: number; outcome: string }[]> {
+  const results = [];
+  for (const event of await eventsById(ids)) results.push(await deliver(fetcher, event));
+  return results;
+}

@@ -39,22 +39,46 @@ export interface TestAccount {
   /** Everything delivered to this account's webhook bucket so far. */
   received(): Promise<Captured[]>;
   /** Waits until `done(received)` holds; fails with what arrived after `timeoutMs`. */
-  waitForDeliveries(done: (received: Captured[]) => boolean, timeoutMs?: number): Promise<Captured[]>;
+  waitForDeliveries(
+    done: (received: Captured[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<Captured[]>;
   /** Verified events from successful (2xx-answered) deliveries, in arrival order. */
   verifiedEvents(): Promise<Stripe.Event[]>;
   /** The capture bucket answers the next `failNext` deliveries with `failStatus`. */
   failNextDeliveries(failNext: number, failStatus?: number): Promise<void>;
 }
 
+/** Every test account's catalogue, whatever the emulator was seeded with. */
+export const TEST_PRICES = [
+  {
+    id: 'price_local_monthly',
+    unit_amount: 500,
+    currency: 'eur',
+    recurring: { interval: 'month' },
+    product_name: 'Monthly subscription',
+  },
+  {
+    id: 'price_local_yearly',
+    unit_amount: 5000,
+    currency: 'eur',
+    recurring: { interval: 'year' },
+    product_name: 'Yearly subscription',
+    lookup_key: 'yearly',
+  },
+];
+
 export async function newAccount(): Promise<TestAccount> {
-  const bucket = globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 16);
+  const bucket = crypto.randomUUID().replaceAll('-', '').slice(0, 16);
   const webhookSecret = `whsec_test_${bucket}`;
   const created = await controlCall<{ secretKey: string }>(MAIN_KEY, '/_control/accounts', {
     webhookUrl: `${CAPTURE_URL}/hook/${bucket}`,
     webhookSecret,
+    prices: TEST_PRICES,
   });
   const key = created.secretKey;
-  const received = async () => (await (await fetch(`${CAPTURE_URL}/received/${bucket}`)).json()) as Captured[];
+  const received = async () =>
+    (await (await fetch(`${CAPTURE_URL}/received/${bucket}`)).json()) as Captured[];
   const account: TestAccount = {
     key,
     webhookSecret,

@@ -1,0 +1,615 @@
+import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import {
+  AVAILABLE,
+  idOf,
+  newAccount,
+  nowSeconds,
+  SECONDS,
+  STRIPE_URL,
+  sdk,
+  typeOf,
+} from './stripe-local-support';
+
+// Conformance of tools/stripe-local with the real `stripe` SDK (worker build, fetch client,
+// SubtleCrypto): the API subset the paywall uses, checkout paid through the control API,
+// subscription changes, the Stripe error classes, idempotency, and signed webhooks that
+// arrive in Stripe's order. Webhook delivery control is in stripe-local-webhooks.test.ts and
+// the hosted pages in stripe-local-pages.test.ts.
+
+const SUCCESS_URL = 'https://site.test/_paywall/checkout/complete?session_id={CHECKOUT_SESSION_ID}';
+
+describe.skipIf(!AVAILABLE)('stripe-local API', () => {
+  it('creates, retrieves and updates customers, with signed customer.* events', async () => {
+    const acct = await newAccount();
+    const created = await acct.stripe.customers.create({
+      email: 'reader@example.com',
+      metadata: { readerId: 'r1', drop: 'x' },
+    });
+    expect(created).toMatchObject({
+      object: 'customer',
+      email: 'reader@example.com',
+      livemode: false,
+    });
+    expect(created.id).toMatch(/^cus_/);
+    const updated = await acct.stripe.customers.update(created.id, {
+      email: 'new@example.com',
+      metadata: { drop: '', plan: 'monthly' },
+    });
+    expect(updated.metadata).toEqual({ readerId: 'r1', plan: 'monthly' });
+    expect((await acct.stripe.customers.retrieve(created.id)) as Stripe.Customer).toMatchObject({
+      email: 'new@example.com',
+    });
+
+    await acct.waitForDeliveries((got) => got.length >= 2);
+    const events = await acct.verifiedEvents();
+    expect(events.map((e) => e.type)).toEqual(['customer.created', 'customer.updated']);
+    const [createdEvent, updatedEvent] = events as [
+      Stripe.CustomerCreatedEvent,
+      Stripe.CustomerUpdatedEvent,
+    ];
+    expect(createdEvent).toMatchObject({
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      livemode: false,
+      data: { object: { id: created.id, email: 'reader@example.com' } },
+    });
+    expect(createdEvent.id).toMatch(/^evt_/);
+    expect(createdEvent.request?.id).toMatch(/^req_/);
+    // A snapshot at the time, and what changed.
+    expect(updatedEvent.data.object.email).toBe('new@example.com');
+    expect(updatedEvent.data.previous_attributes).toEqual({
+      email: 'reader@example.com',
+      metadata: { readerId: 'r1', drop: 'x' },
+    });
+  });
+
+  it('runs a subscription checkout end to end, in Stripe’s event order', async () => {
+    const acct = await newAccount();
+    const session = await acct.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: 'price_local_monthly', quantity: 1 }],
+      success_url: SUCCESS_URL,
+      cancel_url: 'https://site.test/2016/10/article',
+      client_reference_id: 'reader-1',
+      customer_email: 'sub@example.com',
+      metadata: { paywall: '1', kind: 'subscription' },
+      subscription_data: { metadata: { paywall: '1', plan: 'monthly' } },
+      expires_at: nowSeconds() + SECONDS.hour,
+    });
+    expect(session).toMatchObject({
+      object: 'checkout.session',
+      mode: 'subscription',
+      status: 'open',
+      payment_status: 'unpaid',
+      amount_total: 500,
+      currency: 'eur',
+      subscription: null,
+      client_reference_id: 'reader-1',
+    });
+    expect(session.url).toBe(`${new URL(session.url ?? '').origin}/pay/${session.id}`);
+
+    const paid = await acct.control<{ redirectUrl: string; events: { type: string }[] }>(
+      `/_control/checkout/sessions/${session.id}/pay`,
+      { outcome: 'success' },
+    );
+    expect(paid.redirectUrl).toBe(
+      `https://site.test/_paywall/checkout/complete?session_id=${session.id}`,
+    );
+    const order = [
+      'customer.created',
+      'customer.subscription.created',
+      'invoice.created',
+      'invoice.finalized',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+      'customer.subscription.updated',
+      'checkout.session.completed',
+    ];
+    expect(paid.events.map((e) => e.type)).toEqual(order);
+
+    const done = await acct.stripe.checkout.sessions.retrieve(session.id, {
+      expand: ['subscription', 'customer', 'line_items', 'invoice.payments'],
+    });
+    expect(done).toMatchObject({ status: 'complete', payment_status: 'paid', url: null });
+    expect(done.customer_details?.email).toBe('sub@example.com');
+    const sub = done.subscription as Stripe.Subscription;
+    const customer = done.customer as Stripe.Customer;
+    expect(customer.email).toBe('sub@example.com');
+    expect(sub).toMatchObject({
+      status: 'active',
+      customer: customer.id,
+      metadata: { paywall: '1', plan: 'monthly' },
+    });
+    const item = sub.items.data[0] as Stripe.SubscriptionItem;
+    expect(item.price.id).toBe('price_local_monthly');
+    // The period lives on the item in this API version; a month from now.
+    expect(item.current_period_end - item.current_period_start).toBeGreaterThanOrEqual(
+      28 * SECONDS.day,
+    );
+    expect(item.current_period_end - item.current_period_start).toBeLessThanOrEqual(
+      31 * SECONDS.day,
+    );
+    expect(done.line_items?.data[0]).toMatchObject({
+      quantity: 1,
+      amount_total: 500,
+      description: 'Monthly subscription',
+    });
+    // The SDK reads decimal strings into its Decimal class.
+    expect(String(done.line_items?.data[0]?.price?.unit_amount_decimal)).toBe('500');
+    const invoice = done.invoice as Stripe.Invoice;
+    expect(invoice).toMatchObject({
+      status: 'paid',
+      amount_paid: 500,
+      billing_reason: 'subscription_create',
+    });
+    expect(invoice.parent?.subscription_details?.subscription).toBe(sub.id);
+    const pi = idOf(invoice.payments?.data[0]?.payment.payment_intent);
+    expect((await acct.stripe.paymentIntents.retrieve(pi ?? '')).status).toBe('succeeded');
+
+    const delivered = await acct.waitForDeliveries((got) => got.length >= order.length);
+    expect(delivered.map(typeOf)).toEqual(order);
+    const events = await acct.verifiedEvents();
+    const created = events[1] as Stripe.CustomerSubscriptionCreatedEvent;
+    const activated = events[8] as Stripe.CustomerSubscriptionUpdatedEvent;
+    // Stripe creates Checkout subscriptions incomplete, then activates them once paid.
+    expect(created.data.object.status).toBe('incomplete');
+    expect(activated.data.object.status).toBe('active');
+    expect(activated.data.previous_attributes).toMatchObject({ status: 'incomplete' });
+    const completed = events[9] as Stripe.CheckoutSessionCompletedEvent;
+    expect(completed.data.object).toMatchObject({
+      id: session.id,
+      subscription: sub.id,
+      payment_status: 'paid',
+    });
+    expect(completed.request).toEqual({ id: null, idempotency_key: null });
+  });
+
+  it('runs a pay-what-you-want donation with price_data in payment mode', async () => {
+    const acct = await newAccount();
+    const session = await acct.stripe.checkout.sessions.create({
+      mode: 'payment',
+      submit_type: 'donate',
+      customer_creation: 'always',
+      line_items: [
+        {
+          price_data: {
+            currency: 'eur',
+            unit_amount: 1234,
+            product_data: { name: 'Contribution' },
+          },
+          quantity: 1,
+        },
+      ],
+      payment_intent_data: { metadata: { paywall: '1', kind: 'supporter_pass' } },
+      success_url: SUCCESS_URL,
+    });
+    expect(session).toMatchObject({
+      submit_type: 'donate',
+      amount_total: 1234,
+      payment_intent: null,
+      customer: null,
+    });
+    const items = await acct.stripe.checkout.sessions.listLineItems(session.id);
+    expect(items.data[0]?.price).toMatchObject({
+      unit_amount: 1234,
+      active: false,
+      type: 'one_time',
+    });
+
+    const paid = await acct.control<{ events: { type: string }[] }>(
+      `/_control/checkout/sessions/${session.id}/pay`,
+      { outcome: 'success', email: 'donor@example.com' },
+    );
+    expect(paid.events.map((e) => e.type)).toEqual([
+      'customer.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ]);
+    const done = await acct.stripe.checkout.sessions.retrieve(session.id, {
+      expand: ['payment_intent.latest_charge'],
+    });
+    const pi = done.payment_intent as Stripe.PaymentIntent;
+    expect(pi).toMatchObject({
+      status: 'succeeded',
+      amount: 1234,
+      metadata: { paywall: '1', kind: 'supporter_pass' },
+    });
+    expect((pi.latest_charge as Stripe.Charge).refunded).toBe(false);
+    expect(done.customer).toMatch(/^cus_/);
+
+    const refund = await acct.control<{ events: { type: string }[] }>(
+      `/_control/payment_intents/${pi.id}/refund`,
+      {},
+    );
+    expect(refund.events.map((e) => e.type)).toEqual(['charge.refunded', 'refund.created']);
+    const after = await acct.stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge'] });
+    expect(after.latest_charge).toMatchObject({ refunded: true, amount_refunded: 1234 });
+  });
+
+  it('leaves a guest checkout without a customer unless customer_creation is always', async () => {
+    const acct = await newAccount();
+    const session = await acct.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        { price_data: { currency: 'eur', unit_amount: 300, product_data: { name: 'Tip' } } },
+      ],
+      success_url: SUCCESS_URL,
+    });
+    const paid = await acct.control<{
+      events: { type: string }[];
+      session: Stripe.Checkout.Session;
+    }>(`/_control/checkout/sessions/${session.id}/pay`, { outcome: 'success' });
+    expect(paid.session.customer).toBeNull();
+    expect(paid.events.map((e) => e.type)).not.toContain('customer.created');
+  });
+
+  it('completes a free subscription as no_payment_required, with a paid zero invoice', async () => {
+    const acct = await newAccount();
+    const session = await acct.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [
+        {
+          price_data: {
+            currency: 'eur',
+            unit_amount: 0,
+            recurring: { interval: 'month' },
+            product_data: { name: 'Free' },
+          },
+        },
+      ],
+      success_url: SUCCESS_URL,
+    });
+    const paid = await acct.control<{
+      events: { type: string }[];
+      session: Stripe.Checkout.Session;
+    }>(`/_control/checkout/sessions/${session.id}/pay`, { outcome: 'decline' });
+    expect(paid.session.payment_status).toBe('no_payment_required');
+    expect(paid.events.map((e) => e.type)).toEqual([
+      'customer.created',
+      'customer.subscription.created',
+      'invoice.created',
+      'invoice.finalized',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+      'customer.subscription.updated',
+      'checkout.session.completed',
+    ]);
+    const invoice = await acct.stripe.invoices.retrieve(String(paid.session.invoice), {
+      expand: ['payments'],
+    });
+    expect(invoice).toMatchObject({ status: 'paid', amount_due: 0, payments: { data: [] } });
+  });
+
+  it('creates prices for recurring contributions and finds them by lookup key', async () => {
+    const acct = await newAccount();
+    const price = await acct.stripe.prices.create({
+      unit_amount: 700,
+      currency: 'eur',
+      recurring: { interval: 'month' },
+      product_data: { name: 'Monthly contribution' },
+      lookup_key: 'contribution-700',
+    });
+    expect(price).toMatchObject({
+      type: 'recurring',
+      unit_amount: 700,
+      recurring: { interval: 'month', interval_count: 1 },
+    });
+    expect((await acct.stripe.prices.retrieve(price.id)).id).toBe(price.id);
+    const found = await acct.stripe.prices.list({ lookup_keys: ['contribution-700', 'yearly'] });
+    expect(found.data.map((p) => p.id).sort()).toEqual([price.id, 'price_local_yearly'].sort());
+  });
+
+  it('updates, lists and cancels subscriptions', async () => {
+    const acct = await newAccount();
+    const { sub, customer } = await paidSubscription(acct.stripe, acct.control);
+    const scheduled = await acct.stripe.subscriptions.update(sub.id, {
+      cancel_at_period_end: true,
+      metadata: { note: 'leaving' },
+    });
+    const periodEnd = scheduled.items.data[0]?.current_period_end;
+    expect(scheduled).toMatchObject({
+      cancel_at_period_end: true,
+      cancel_at: periodEnd,
+      status: 'active',
+    });
+    expect(scheduled.cancellation_details?.reason).toBe('cancellation_requested');
+    expect(scheduled.metadata).toMatchObject({ paywall: '1', note: 'leaving' });
+
+    const listed = await acct.stripe.subscriptions.list({ customer });
+    expect(listed.data.map((s) => s.id)).toEqual([sub.id]);
+
+    const canceled = await acct.stripe.subscriptions.cancel(sub.id);
+    expect(canceled).toMatchObject({ status: 'canceled' });
+    expect(canceled.ended_at).toBeTypeOf('number');
+    expect((await acct.stripe.subscriptions.list({ customer })).data).toEqual([]);
+    expect((await acct.stripe.subscriptions.list({ customer, status: 'all' })).data).toHaveLength(
+      1,
+    );
+
+    const events = await acct.waitForDeliveries((got) =>
+      got.map(typeOf).includes('customer.subscription.deleted'),
+    );
+    const types = events.map(typeOf);
+    expect(types.slice(-2)).toEqual([
+      'customer.subscription.updated',
+      'customer.subscription.deleted',
+    ]);
+    const update = (await acct.verifiedEvents()).at(-2) as Stripe.CustomerSubscriptionUpdatedEvent;
+    expect(update.data.previous_attributes).toMatchObject({
+      cancel_at_period_end: false,
+      cancel_at: null,
+    });
+  });
+
+  it('renews, fails and retries renewals, and ends a subscription at period end', async () => {
+    const acct = await newAccount();
+    const { sub } = await paidSubscription(acct.stripe, acct.control);
+    const firstEnd = sub.items.data[0]?.current_period_end ?? 0;
+
+    const renewed = await acct.control<{
+      subscription: Stripe.Subscription;
+      events: { type: string }[];
+    }>(`/_control/subscriptions/${sub.id}/renew`, {});
+    expect(renewed.events.map((e) => e.type)).toEqual([
+      'customer.subscription.updated',
+      'invoice.created',
+      'invoice.finalized',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+    ]);
+    expect(renewed.subscription.items.data[0]?.current_period_start).toBe(firstEnd);
+    const renewal = await acct.stripe.invoices.retrieve(
+      String(renewed.subscription.latest_invoice),
+    );
+    expect(renewal).toMatchObject({ status: 'paid', billing_reason: 'subscription_cycle' });
+
+    const failed = await acct.control<{
+      subscription: Stripe.Subscription;
+      events: { type: string }[];
+    }>(`/_control/subscriptions/${sub.id}/fail_payment`, {});
+    expect(failed.events.map((e) => e.type)).toEqual([
+      'customer.subscription.updated',
+      'invoice.created',
+      'invoice.finalized',
+      'charge.failed',
+      'payment_intent.payment_failed',
+      'invoice.payment_failed',
+      'customer.subscription.updated',
+    ]);
+    expect((await acct.stripe.subscriptions.retrieve(sub.id)).status).toBe('past_due');
+
+    // A renewal while past due retries the open invoice and succeeds.
+    const retried = await acct.control<{
+      subscription: Stripe.Subscription;
+      events: { type: string }[];
+    }>(`/_control/subscriptions/${sub.id}/renew`, {});
+    expect(retried.events.map((e) => e.type)).toEqual([
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+      'customer.subscription.updated',
+    ]);
+    expect(retried.subscription.status).toBe('active');
+
+    await acct.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
+    const ended = await acct.control<{
+      subscription: Stripe.Subscription;
+      events: { type: string }[];
+    }>(`/_control/subscriptions/${sub.id}/renew`, {});
+    expect(ended.events.map((e) => e.type)).toEqual(['customer.subscription.deleted']);
+    expect(ended.subscription.status).toBe('canceled');
+  });
+
+  it('creates portal sessions for a customer', async () => {
+    const acct = await newAccount();
+    const { customer } = await paidSubscription(acct.stripe, acct.control);
+    const portal = await acct.stripe.billingPortal.sessions.create({
+      customer,
+      return_url: 'https://site.test/account',
+    });
+    expect(portal).toMatchObject({
+      object: 'billing_portal.session',
+      customer,
+      return_url: 'https://site.test/account',
+    });
+    expect(portal.url).toMatch(new RegExp(`/portal/${portal.id}$`));
+  });
+});
+
+describe.skipIf(!AVAILABLE)('stripe-local errors and idempotency', () => {
+  it('answers a wrong key with 401 → StripeAuthenticationError', async () => {
+    const error = await sdk('sk_test_wrong_key_0000')
+      .customers.create({})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(sdk('x').errors.StripeAuthenticationError);
+    expect(error).toMatchObject({ statusCode: 401, type: 'StripeAuthenticationError' });
+    expect((error as Error).message).toMatch(/^Invalid API Key provided: sk_test_/);
+  });
+
+  it('answers unknown ids with 404 resource_missing → StripeInvalidRequestError', async () => {
+    const acct = await newAccount();
+    const errors = acct.stripe.errors;
+    for (const call of [
+      () => acct.stripe.customers.retrieve('cus_missing'),
+      () => acct.stripe.subscriptions.retrieve('sub_missing'),
+      () => acct.stripe.checkout.sessions.retrieve('cs_test_missing'),
+      () => acct.stripe.paymentIntents.retrieve('pi_missing'),
+      () => acct.stripe.invoices.retrieve('in_missing'),
+    ]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(errors.StripeInvalidRequestError);
+      expect(error).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'id' });
+    }
+    // Objects are per account, like Stripe accounts.
+    const other = await newAccount();
+    const customer = await other.stripe.customers.create({});
+    await expect(acct.stripe.customers.retrieve(customer.id)).rejects.toMatchObject({
+      statusCode: 404,
+    });
+  });
+
+  it('refuses bad checkout parameters like Stripe, naming the parameter', async () => {
+    const acct = await newAccount();
+    const base = { success_url: SUCCESS_URL, mode: 'payment' as const };
+    const cases: [Stripe.Checkout.SessionCreateParams, Record<string, unknown>][] = [
+      [
+        { ...base, line_items: [{ price: 'price_missing' }] },
+        { code: 'resource_missing', param: 'line_items[0][price]' },
+      ],
+      [{ ...base, line_items: [{ price: 'price_local_monthly' }] }, { param: 'line_items' }],
+      [
+        {
+          ...base,
+          mode: 'subscription',
+          line_items: [
+            { price_data: { currency: 'eur', unit_amount: 5, product_data: { name: 'x' } } },
+          ],
+        },
+        { param: 'line_items' },
+      ],
+      [
+        { ...base, line_items: [{ price_data: { currency: 'eur', product_data: { name: 'x' } } }] },
+        { code: 'parameter_missing', param: 'line_items[0][price_data][unit_amount]' },
+      ],
+      [
+        {
+          ...base,
+          line_items: [{ price: 'price_local_monthly' }],
+          mode: 'subscription',
+          expires_at: nowSeconds() + 600,
+        },
+        { param: 'expires_at' },
+      ],
+      [
+        {
+          ...base,
+          line_items: [{ price: 'price_local_monthly' }],
+          mode: 'subscription',
+          expires_at: nowSeconds() + 2 * SECONDS.day,
+        },
+        { param: 'expires_at' },
+      ],
+      [
+        {
+          ...base,
+          line_items: [
+            { price_data: { currency: 'eur', unit_amount: 60, product_data: { name: 'x' } } },
+          ],
+          customer: 'cus_missing',
+        },
+        { code: 'resource_missing', param: 'customer' },
+      ],
+      // Below Stripe's minimum charge (€0.50).
+      [
+        {
+          ...base,
+          line_items: [
+            { price_data: { currency: 'eur', unit_amount: 49, product_data: { name: 'x' } } },
+          ],
+        },
+        { code: 'amount_too_small', param: 'line_items' },
+      ],
+    ];
+    for (const [params, expected] of cases) {
+      const error = await acct.stripe.checkout.sessions.create(params).catch((e: unknown) => e);
+      expect(error, JSON.stringify(params)).toBeInstanceOf(
+        acct.stripe.errors.StripeInvalidRequestError,
+      );
+      expect(error).toMatchObject({ statusCode: 400, ...expected });
+    }
+    expect(await acct.stripe.checkout.sessions.list()).toMatchObject({ data: [] });
+  });
+
+  it('replays the same idempotent request and refuses a different one with the same key', async () => {
+    const acct = await newAccount();
+    const key = `checkout-${crypto.randomUUID()}`;
+    const params: Stripe.Checkout.SessionCreateParams = {
+      mode: 'subscription',
+      line_items: [{ price: 'price_local_yearly', quantity: 1 }],
+      success_url: SUCCESS_URL,
+      metadata: { readerId: 'r9' },
+    };
+    const first = await acct.stripe.checkout.sessions.create(params, { idempotencyKey: key });
+    const second = await acct.stripe.checkout.sessions.create(params, { idempotencyKey: key });
+    expect(second.id).toBe(first.id);
+    expect(second.lastResponse.idempotencyKey).toBe(key);
+    // The same request sent another way (its own encoding order) is still the same request.
+    const raw = await fetch(`${STRIPE_URL}/v1/checkout/sessions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${acct.key}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'idempotency-key': key,
+      },
+      body: new URLSearchParams({
+        'metadata[readerId]': 'r9',
+        'line_items[0][quantity]': '1',
+        'line_items[0][price]': 'price_local_yearly',
+        success_url: SUCCESS_URL,
+        mode: 'subscription',
+      }),
+    });
+    expect(raw.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await raw.json()) as { id: string }).id).toBe(first.id);
+    expect((await acct.stripe.checkout.sessions.list()).data).toHaveLength(1);
+
+    const error = await acct.stripe.checkout.sessions
+      .create({ ...params, metadata: { readerId: 'other' } }, { idempotencyKey: key })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(acct.stripe.errors.StripeIdempotencyError);
+    expect(error).toMatchObject({ statusCode: 400, type: 'StripeIdempotencyError' });
+  });
+
+  it('decodes nested form parameters and curl-style expand[]', async () => {
+    const acct = await newAccount();
+    const customer = await acct.stripe.customers.create({ email: 'form@example.com' });
+    const body = new URLSearchParams({
+      mode: 'payment',
+      success_url: 'https://site.test/ok',
+      'line_items[0][price_data][currency]': 'eur',
+      'line_items[0][price_data][unit_amount]': '250',
+      'line_items[0][price_data][product_data][name]': 'Coffee',
+      'line_items[0][quantity]': '2',
+      'metadata[0]': 'zero',
+      'metadata[a b]': 'c&d',
+      customer: customer.id,
+      'expand[]': 'customer',
+    });
+    const response = await fetch(`${STRIPE_URL}/v1/checkout/sessions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${acct.key}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body,
+    });
+    const session = (await response.json()) as Stripe.Checkout.Session;
+    expect(response.status).toBe(200);
+    expect(session).toMatchObject({ amount_total: 500, metadata: { '0': 'zero', 'a b': 'c&d' } });
+    expect((session.customer as Stripe.Customer).email).toBe('form@example.com');
+  });
+});
+
+/** A customer with an active, paid monthly subscription (through checkout, like a reader). */
+async function paidSubscription(
+  stripe: Stripe,
+  control: <T>(path: string, body?: unknown) => Promise<T>,
+): Promise<{ sub: Stripe.Subscription; customer: string }> {
+  const session = await stripe.checkout.sessions.create({
+    mode: 'subscription',
+    line_items: [{ price: 'price_local_monthly', quantity: 1 }],
+    success_url: SUCCESS_URL,
+    subscription_data: { metadata: { paywall: '1' } },
+  });
+  await control(`/_control/checkout/sessions/${session.id}/pay`, { outcome: 'success' });
+  const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] });
+  const sub = done.subscription as Stripe.Subscription;
+  return { sub, customer: idOf(sub.customer) ?? '' };
+}
