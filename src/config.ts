@@ -72,6 +72,16 @@ export const paywallConfigSchema = z
       })
       .strict()
       .default({ perIp: 20, perReader: 10 }),
+    webhooks: z
+      .object({
+        /**
+         * How long a claimed Stripe event stays claimed if the worker dies mid-processing (or
+         * cannot release the claim because Redis failed); Stripe's next retry comes later.
+         */
+        processingClaimSeconds: z.number().int().min(1).max(600).default(60),
+      })
+      .strict()
+      .default({ processingClaimSeconds: 60 }),
     /** What the meter does when Redis is unreachable: `open` grants with reason "degraded". */
     onMeterFailure: z.enum(['open', 'closed']).default('open'),
   })

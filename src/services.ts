@@ -74,7 +74,12 @@ export function buildServices(env: Env): Services {
     environment: env.ENVIRONMENT,
     billing,
     stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET,
-    eventClaims: createEventClaims({ redis, keys, timeoutMs: env.REDIS_TIMEOUT_MS }),
+    eventClaims: createEventClaims({
+      redis,
+      keys,
+      timeoutMs: env.REDIS_TIMEOUT_MS,
+      processingTtlMs: config.webhooks.processingClaimSeconds * 1000,
+    }),
     checkoutRateLimit: createCheckoutRateLimiter({
       redis,
       prefix: keys.rateLimitPrefix(),

@@ -19,8 +19,6 @@ return 'claimed'
 `;
 const claimScript = defineScript(CLAIM_EVENT_SCRIPT);
 
-/** A claim outlives any sane processing time, then lapses so a crashed worker cannot block. */
-const PROCESSING_TTL_MS = 60_000;
 /** Stripe retries for up to 3 days; remember finished events longer than that. */
 const DONE_TTL_MS = 7 * 86_400_000;
 
@@ -34,12 +32,14 @@ export function createEventClaims(deps: {
   redis: Pick<Redis, 'evalsha' | 'eval' | 'set' | 'del'>;
   keys: RedisKeys;
   timeoutMs: number;
+  /** A claim outlives any sane processing time, then lapses so a crashed worker cannot block. */
+  processingTtlMs: number;
 }): EventClaims {
   const { redis, keys, timeoutMs } = deps;
   return {
     async claim(eventId) {
       const result = await withDeadline(
-        claimScript.run(redis, [keys.stripeEvent(eventId)], [PROCESSING_TTL_MS]),
+        claimScript.run(redis, [keys.stripeEvent(eventId)], [deps.processingTtlMs]),
         timeoutMs,
       );
       if (result === 'claimed' || result === 'done' || result === 'busy') return result;

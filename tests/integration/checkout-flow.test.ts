@@ -7,8 +7,12 @@ import { type AccessBody, callWorker } from '../support/worker';
 const nowS = () => Math.floor(Date.now() / 1000);
 type Paid = { redirectUrl: string; events: { id: string; type: string }[] };
 
+/** workerd implements Headers.getSetCookie(); the workers types do not declare it yet. */
+const setCookies = (response: Response) =>
+  (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+
 function cookieValue(response: Response, name: string): string | null {
-  for (const line of response.headers.getSetCookie()) {
+  for (const line of setCookies(response)) {
     const [pair] = line.split(';');
     const [k, v] = (pair ?? '').split('=');
     if (k === name) return v ?? '';
@@ -49,7 +53,7 @@ describe('checkout: from the prompt to an entitled reader', () => {
     expect(back.headers.get('location')).toBe('/2026/11/story');
     const token = cookieValue(back, '__Host-paywall_ent') as string;
     expect(token).toBeTruthy();
-    const setCookie = back.headers.getSetCookie().join('\n');
+    const setCookie = setCookies(back).join('\n');
     expect(setCookie).toMatch(/__Host-paywall_ent=[^;]+;.*Path=\//);
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/Secure/);

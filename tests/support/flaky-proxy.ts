@@ -4,11 +4,15 @@ import { createServer, request as httpRequest } from 'node:http';
  * An HTTP proxy in front of upstash-local that fails a chosen share of requests, so tests
  * can prove webhooks lose nothing when Redis fails mid-processing. Tenants keep tests apart:
  * a worker uses `<proxy>/t/<tenant>` as its Upstash URL, and the test sets that tenant's
- * failure rate with `POST <proxy>/__flaky/<tenant>` `{ "failRate": 0.2, "seed": 1 }`.
+ * failures with `POST <proxy>/__flaky/<tenant>`: `{ "failRate": 0.2, "seed": 1 }` fails a
+ * share at random, `{ "skip": 1, "fail": 1 }` lets one request through and fails the next.
  * Failures are deterministic for a seed (a small LCG), and answer 503 without forwarding.
  */
 interface Tenant {
   failRate: number;
+  /** Pass this many requests, then fail the next `fail` of them (on top of failRate). */
+  skip: number;
+  fail: number;
   state: number;
   forwarded: number;
   failed: number;
@@ -22,7 +26,7 @@ export async function startFlakyProxy(
   const tenant = (name: string) => {
     let t = tenants.get(name);
     if (!t) {
-      t = { failRate: 0, state: 1, forwarded: 0, failed: 0 };
+      t = { failRate: 0, skip: 0, fail: 0, state: 1, forwarded: 0, failed: 0 };
       tenants.set(name, t);
     }
     return t;
@@ -37,8 +41,15 @@ export async function startFlakyProxy(
       if (control?.[1]) {
         const t = tenant(control[1]);
         if (req.method === 'POST') {
-          const cfg = JSON.parse(body.toString() || '{}') as { failRate?: number; seed?: number };
+          const cfg = JSON.parse(body.toString() || '{}') as {
+            failRate?: number;
+            seed?: number;
+            skip?: number;
+            fail?: number;
+          };
           t.failRate = cfg.failRate ?? 0;
+          t.skip = cfg.skip ?? 0;
+          t.fail = cfg.fail ?? 0;
           t.state = (cfg.seed ?? 1) >>> 0 || 1;
         }
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -52,7 +63,13 @@ export async function startFlakyProxy(
       }
       const t = tenant(routed[1]);
       t.state = (Math.imul(t.state, 1_103_515_245) + 12_345) >>> 0;
-      if (t.state / 2 ** 32 < t.failRate) {
+      let failNow = t.state / 2 ** 32 < t.failRate;
+      if (t.skip > 0) t.skip -= 1;
+      else if (t.fail > 0) {
+        t.fail -= 1;
+        failNow = true;
+      }
+      if (failNow) {
         t.failed += 1;
         res
           .writeHead(503, { 'content-type': 'application/json' })
