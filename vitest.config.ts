@@ -34,6 +34,7 @@ export default defineConfig({
           TEST_MONITOR_URL: inject('monitorUrl'),
           TEST_CANARY_URL: inject('canaryUrl'),
           TEST_FLAKY_URL: inject('flakyUrl'),
+          TEST_WEBHOOK_CAPTURE_URL: inject('webhookCaptureUrl'),
         },
       },
     })),

@@ -8,6 +8,7 @@ import { startUpstashLocal } from '../tools/upstash-local/server';
 import { startCanaryServer, startClosedPort, startHangingServer } from './support/fault-servers';
 import { startFlakyProxy } from './support/flaky-proxy';
 import { startRedisMonitorServer } from './support/redis-monitor-server';
+import { startWebhookCapture } from './tools/webhook-capture-server';
 
 // Runs in Node before any workerd test. Each run gets a random key prefix so runs never
 // collide on the shared redis-server, and nothing is ever flushed.
@@ -19,6 +20,8 @@ export default async function setup(project: TestProject) {
   const closed = await startClosedPort();
   const canary = await startCanaryServer();
   const flaky = await startFlakyProxy(real.url);
+  // Receives the emulator's own webhook deliveries in its conformance tests.
+  const capture = await startWebhookCapture();
   // The Stripe emulator records events; tests deliver them to the worker themselves (the
   // worker under test listens on no port), with real signatures.
   const stripeWebhookSecret = `whsec_test_${randomBytes(16).toString('hex')}`;
@@ -45,6 +48,7 @@ export default async function setup(project: TestProject) {
   project.provide('monitorUrl', monitor?.url ?? '');
   project.provide('canaryUrl', canary.url);
   project.provide('flakyUrl', flaky.url);
+  project.provide('webhookCaptureUrl', capture.url);
   project.provide('stripeUrl', stripe.url);
   project.provide('stripeWebhookSecret', stripeWebhookSecret);
   project.provide('signingKeys', JSON.stringify(signingKeys));
@@ -74,6 +78,7 @@ declare module 'vitest' {
     monitorUrl: string;
     canaryUrl: string;
     flakyUrl: string;
+    webhookCaptureUrl: string;
     stripeUrl: string;
     stripeWebhookSecret: string;
     signingKeys: string;
