@@ -13,6 +13,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           ENVIRONMENT: 'test',
+          LOG_LEVEL: 'off',
           UPSTASH_REDIS_REST_URL: inject('upstashRedisUrl'),
           UPSTASH_REDIS_REST_TOKEN: inject('upstashToken'),
           REDIS_KEY_PREFIX: inject('keyPrefix'),

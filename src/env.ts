@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type PaywallConfig, paywallConfigSchema } from './config';
 import { signingKeysSchema } from './entitlements/keys';
+import { LOG_LEVELS } from './log';
 
 /**
  * Bindings, vars and secrets, validated once at the worker entry (and by `npm start`
@@ -50,6 +51,7 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'letters, digits, ":", "_" or "-" (max 40)')
       .default('pw:'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(200),
     READER_ID_SECRET: z.string().min(32, 'needs 32+ characters of randomness'),
     SITE_API_KEYS: apiKeyList,

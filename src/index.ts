@@ -1,6 +1,6 @@
 import { createApp, createMisconfiguredApp } from './app';
 import { parseEnv } from './env';
-import { logEvent } from './log';
+import { logEvent, setLogLevel } from './log';
 import { buildServices } from './services';
 
 /**
@@ -17,6 +17,7 @@ export function appFor(env: Record<string, unknown>): App {
   if (!app) {
     const parsed = parseEnv(env);
     if (parsed.ok) {
+      setLogLevel(parsed.env.LOG_LEVEL);
       app = createApp(buildServices(parsed.env));
     } else {
       logEvent('error', 'bad_configuration', { problems: parsed.problems.join('; ') });
