@@ -36,6 +36,8 @@ export default defineConfig({
           TEST_CANARY_URL: inject('canaryUrl'),
           TEST_FLAKY_URL: inject('flakyUrl'),
           TEST_WEBHOOK_CAPTURE_URL: inject('webhookCaptureUrl'),
+          ORIGIN_URL: inject('originUrl'),
+          TEST_ORIGIN_URL: inject('originUrl'),
         },
       },
     })),

@@ -10,6 +10,7 @@ import { checkoutCompleteRoutes } from './routes/checkout-complete';
 import { healthRoutes } from './routes/health';
 import { jwksRoutes } from './routes/jwks';
 import { portalRoutes } from './routes/portal';
+import { proxyToOrigin } from './routes/proxy';
 import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
 
@@ -32,7 +33,11 @@ export function createApp(services: Services) {
   app.route(PAYWALL_PREFIX, portalRoutes);
   app.route('/', jwksRoutes);
 
-  // The proxy to ORIGIN_URL will take every other path; until then they are not ours.
+  // Our reserved prefix never reaches the origin; every other path is the site's.
+  app.all(`${PAYWALL_PREFIX}/*`, (c) =>
+    errorResponse(c, new AppError('not_found', 'No such route.')),
+  );
+  app.all('*', proxyToOrigin);
   app.notFound((c) => errorResponse(c, new AppError('not_found', 'No such route.')));
   app.onError(onError);
   return app;

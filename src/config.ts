@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_OFFERS, offersSchema } from './billing/offers';
+import { promptCopySchema } from './prompt/copy';
+import { proxyConfigSchema } from './proxy/config';
 import { compilePathGlob } from './rules/glob';
 
 /**
@@ -82,6 +84,10 @@ export const paywallConfigSchema = z
       })
       .strict()
       .default({ processingClaimSeconds: 60 }),
+    /** The support prompt's and meter notice's words (defaults in our own words). */
+    prompt: promptCopySchema.prefault({}),
+    /** How the proxy recognises article pages and rewrites them. */
+    proxy: proxyConfigSchema.prefault({}),
     /** What the meter does when Redis is unreachable: `open` grants with reason "degraded". */
     onMeterFailure: z.enum(['open', 'closed']).default('open'),
   })

@@ -51,6 +51,8 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'letters, digits, ":", "_" or "-" (max 40)')
       .default('pw:'),
+    /** The site the worker sits in front of; every path outside /_paywall is proxied to it. */
+    ORIGIN_URL: z.url({ protocol: /^https?$/ }).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(200),
     READER_ID_SECRET: z.string().min(32, 'needs 32+ characters of randomness'),

@@ -19,6 +19,8 @@ import { createKeys } from './redis/keys';
  */
 export interface Services {
   config: PaywallConfig;
+  /** The site behind the worker; unset means the worker serves only its own routes. */
+  originUrl: string | undefined;
   environment: Env['ENVIRONMENT'];
   siteApiKeys: readonly string[];
   readers: ReaderIdSigner;
@@ -71,6 +73,7 @@ export function buildServices(env: Env): Services {
   });
   return {
     config,
+    originUrl: env.ORIGIN_URL,
     environment: env.ENVIRONMENT,
     billing,
     stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET,

@@ -19,6 +19,8 @@ declare namespace Cloudflare {
     /** Empty when no real redis-server backs the tests. */
     TEST_MONITOR_URL: string;
     TEST_CANARY_URL: string;
+    ORIGIN_URL: string;
+    TEST_ORIGIN_URL: string;
     /** A proxy in front of upstash-local that fails a chosen share of requests per tenant. */
     TEST_FLAKY_URL: string;
     STRIPE_SECRET_KEY: string;

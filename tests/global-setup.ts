@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { paywallConfigSchema } from '../src/config';
+import { startDemoOrigin } from '../tools/demo-origin/server';
 import { newSigningKey } from '../tools/keys';
 import { pricesForOffers } from '../tools/local-stripe-prices';
 import { startStripeLocal } from '../tools/stripe-local/server';
@@ -22,6 +23,8 @@ export default async function setup(project: TestProject) {
   const flaky = await startFlakyProxy(real.url);
   // Receives the emulator's own webhook deliveries in its conformance tests.
   const capture = await startWebhookCapture();
+  // The demo news site the proxy sits in front of.
+  const origin = await startDemoOrigin({ port: 0 });
   // The Stripe emulator records events; tests deliver them to the worker themselves (the
   // worker under test listens on no port), with real signatures.
   const stripeWebhookSecret = `whsec_test_${randomBytes(16).toString('hex')}`;
@@ -49,6 +52,7 @@ export default async function setup(project: TestProject) {
   project.provide('canaryUrl', canary.url);
   project.provide('flakyUrl', flaky.url);
   project.provide('webhookCaptureUrl', capture.url);
+  project.provide('originUrl', origin.url);
   project.provide('stripeUrl', stripe.url);
   project.provide('stripeWebhookSecret', stripeWebhookSecret);
   project.provide('signingKeys', JSON.stringify(signingKeys));
@@ -79,6 +83,7 @@ declare module 'vitest' {
     canaryUrl: string;
     flakyUrl: string;
     webhookCaptureUrl: string;
+    originUrl: string;
     stripeUrl: string;
     stripeWebhookSecret: string;
     signingKeys: string;

@@ -10,11 +10,14 @@ import { newSigningKey } from './keys';
 export const LOCAL_UPSTASH_PORT = 8079;
 export const LOCAL_SITE_API_KEY = 'local-dev-key';
 export const LOCAL_STRIPE_PORT = 12111;
+export const LOCAL_ORIGIN_PORT = 8788;
 export const LOCAL_STRIPE_SECRET_KEY = 'sk_test_local';
 
 export async function localDefaults(): Promise<Record<string, string>> {
   return {
     ENVIRONMENT: 'development',
+    // The demo news site (tools/demo-origin). Point it at your own site to try it behind the paywall.
+    ORIGIN_URL: `http://127.0.0.1:${LOCAL_ORIGIN_PORT}`,
     SITE_API_KEYS: LOCAL_SITE_API_KEY,
     UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${LOCAL_UPSTASH_PORT}`,
     UPSTASH_REDIS_REST_TOKEN: randomBytes(24).toString('base64url'),

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { unstable_readConfig } from 'wrangler';
 import { parseEnv } from '../src/env';
+import { type DemoOrigin, startDemoOrigin } from './demo-origin/server';
 import { ensureDevVars, LOCAL_SITE_API_KEY } from './dev-vars';
 import { pricesForOffers } from './local-stripe-prices';
 import { type StripeLocal, startStripeLocal } from './stripe-local/server';
@@ -57,6 +58,12 @@ async function main(): Promise<void> {
     });
   }
 
+  let origin: DemoOrigin | undefined;
+  const originBase = env.ORIGIN_URL ? new URL(env.ORIGIN_URL) : null;
+  if (originBase && isLocal(originBase)) {
+    origin = await startDemoOrigin({ port: Number(originBase.port || 80) });
+  }
+
   const wrangler = spawn(
     process.execPath,
     [
@@ -78,7 +85,9 @@ async function main(): Promise<void> {
     [
       '',
       '[dev] running:',
-      `  worker         http://127.0.0.1:${WORKER_PORT}  (wrangler dev)`,
+      `  site           http://127.0.0.1:${WORKER_PORT}/  ← open this: the demo site behind the paywall`,
+      `  worker         http://127.0.0.1:${WORKER_PORT}/_paywall/…  (wrangler dev)`,
+      `  demo origin    ${origin ? origin.url : originBase ? `not started: proxying ${originBase.origin}` : 'none (ORIGIN_URL unset)'}`,
       `  upstash-local  ${upstash ? `${upstash.url}  (backend: ${upstash.backend})` : `not started: using ${redisUrl.origin}`}`,
       `  stripe-local   ${stripe ? `${stripe.url}  (checkout pages, portal, signed webhooks to the worker)` : 'not started: using Stripe itself (test-mode keys)'}`,
       `  ${apiKeyNote}`,
@@ -90,7 +99,7 @@ async function main(): Promise<void> {
 
   const stop = once(async (code: number) => {
     wrangler.kill('SIGTERM');
-    await Promise.all([upstash?.close(), stripe?.close()]);
+    await Promise.all([upstash?.close(), stripe?.close(), origin?.close()]);
     process.exit(code);
   });
   process.on('SIGINT', () => void stop(0));

@@ -29,6 +29,8 @@ export interface Decision {
 export interface DecisionInput {
   /** The reader holds a valid entitlement (a verified token, refreshed or linked). */
   entitled: boolean;
+  /** Verified search crawlers see the full text (with paywall structured data). */
+  verifiedCrawler?: boolean;
   articleAccess: ArticleAccess;
   /** The meter's answer; null when the rules did not need the meter. */
   meter: MeterResult | null;
@@ -42,6 +44,9 @@ export interface DecisionInput {
 export function decideAccess(input: DecisionInput): Decision {
   if (input.entitled)
     return { access: 'granted', reason: 'subscriber', meter: null, degraded: null };
+  if (input.verifiedCrawler) {
+    return { access: 'granted', reason: 'verified_crawler', meter: null, degraded: null };
+  }
   switch (input.articleAccess) {
     case 'free':
       return { access: 'granted', reason: 'free_article', meter: null, degraded: null };

@@ -1,13 +1,12 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { decideAccess } from '../access/policy';
-import { type Entitlement, resolveEntitlement } from '../entitlements/resolve';
+import { decide } from '../access/decide';
+import type { Entitlement } from '../entitlements/resolve';
 import { AppError } from '../errors';
 import { requireSiteApiKey } from '../http/api-key';
 import type { AppEnv } from '../http/context';
 import { validationHook } from '../http/validation';
-import { resolveReader } from '../reader/reader';
-import { classifyArticle } from '../rules/rules';
+import { isCrawlerIp } from '../proxy/crawler';
 import { AccessRequestSchema, type AccessResponse, AccessResponseSchema } from '../schemas/access';
 import { errorResponse } from '../schemas/error';
 
@@ -48,30 +47,12 @@ export const accessRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
   async (c) => {
     const { article, reader: readerInput, consume } = c.req.valid('json');
     const services = c.var.services;
-    const now = services.now();
-
-    const reader = await resolveReader(readerInput, services.readers);
-    // A valid token is checked locally: the subscriber path makes no Redis call at all.
-    const entitlement =
-      readerInput.token !== undefined || reader.userKey !== undefined
-        ? await resolveEntitlement(
-            { token: readerInput.token, userKey: reader.userKey },
-            await services.entitlements(),
-            now,
-          )
-        : { kind: 'none' as const };
-    const entitled = 'entitlement' in entitlement;
-    const articleAccess = classifyArticle(article, services.config.rules);
-    const meterResult =
-      !entitled && articleAccess === 'metered'
-        ? await services.meter.read(reader.subject, article.id, { consume, now })
-        : null;
-    const decision = decideAccess({
-      entitled,
-      articleAccess,
-      meter: meterResult,
-      onMeterFailure: services.config.onMeterFailure,
-    });
+    const verifiedCrawler = readerInput.ip !== undefined && isCrawlerIp(readerInput.ip);
+    const { decision, reader, entitlement } = await decide(
+      services,
+      { article, reader: readerInput, consume, verifiedCrawler },
+      services.now(),
+    );
 
     const body: AccessResponse = {
       access: decision.access,
@@ -81,7 +62,7 @@ export const accessRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
         ...decision.meter,
         resetsAt: decision.meter.resetsAt.toISOString(),
       },
-      entitlement: entitled ? entitlementView(entitlement.entitlement) : null,
+      entitlement: 'entitlement' in entitlement ? entitlementView(entitlement.entitlement) : null,
     };
     c.header('Cache-Control', 'private, no-store');
     if (decision.degraded) c.header(DEGRADED_HEADER, `meter-${decision.degraded}`);

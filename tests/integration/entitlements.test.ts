@@ -241,6 +241,7 @@ describe('zero Redis commands per subscriber decision, counted at Redis', () => 
       const roundTrips = commands.filter((c) => !c.lua);
       expect(roundTrips.map((c) => c.args[0]?.toUpperCase())).toEqual(['EVALSHA']); // the anonymous read, only
       expect(commands.length).toBeLessThanOrEqual(3); // EVALSHA + SCARD + SADD
+      await fetch(`${env.TEST_MONITOR_URL}/watch/${watch.id}`, { method: 'DELETE' });
     },
   );
 });

@@ -1,0 +1,73 @@
+/**
+ * Pure formatting helpers for the prompt: HTML escaping, money and dates. Everything that
+ * reaches the markup from configuration or the request goes through `escapeHtml`.
+ */
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Safe in text and in double- or single-quoted attribute values. */
+export function escapeHtml(value: string | number): string {
+  return String(value).replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
+}
+
+/** Replaces `{name}` placeholders; unknown names are left as written. Escape the result. */
+export function fillTemplate(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in values ? String(values[key]) : whole,
+  );
+}
+
+/** The currency's minor-unit exponent as Intl knows it: 2 for eur, 0 for jpy. */
+export function currencyDigits(currency: string, locale = 'en'): number {
+  return (
+    new Intl.NumberFormat(locale, { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2
+  );
+}
+
+/**
+ * Minor units to display text: 500 eur → "€5", 750 → "€7.50", 100000 → "€1,000". Whole
+ * amounts drop the decimals (a price tag, not a ledger); others show all of them.
+ */
+export function formatMoney(minor: number, currency: string, locale = 'en'): string {
+  const digits = currencyDigits(currency, locale);
+  const scale = 10 ** digits;
+  const whole = minor % scale === 0;
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: whole ? 0 : digits,
+    maximumFractionDigits: digits,
+  }).format(minor / scale);
+}
+
+/** "€" for eur in English; falls back to the upper-case code ("CHF"). */
+export function currencySymbol(currency: string, locale = 'en'): string {
+  const parts = new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(0);
+  return parts.find((p) => p.type === 'currency')?.value ?? currency.toUpperCase();
+}
+
+/** "December 1" (en) / "1 December" (en-GB), in UTC because meter windows are UTC. */
+export function formatDay(date: Date, locale = 'en'): string {
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'long',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+/** Picks `zero` (exactly 0, when given), else the locale's `one`/`other` category. */
+export function selectPlural(
+  forms: { zero?: string | undefined; one: string; other: string },
+  n: number,
+  locale = 'en',
+): string {
+  if (n === 0 && forms.zero !== undefined) return forms.zero;
+  return new Intl.PluralRules(locale).select(n) === 'one' ? forms.one : forms.other;
+}

@@ -1,0 +1,158 @@
+import type { Offers, Plan } from '../billing/offers';
+import type { PromptCopy } from './copy';
+import {
+  currencySymbol,
+  escapeHtml as e,
+  fillTemplate,
+  formatDay,
+  formatMoney,
+  selectPlural,
+} from './format';
+
+/**
+ * The support prompt and the meter notice as HTML strings, for HTMLRewriter to inject. Pure:
+ * no I/O, no clock. Plain forms that work with JavaScript off; no scripts, no external assets.
+ * Styles are separate (`PROMPT_STYLES` in ./styles), injected once per page.
+ */
+
+export const CHECKOUT_ACTION = '/_paywall/v1/checkout';
+export const PORTAL_ACTION = '/_paywall/v1/portal';
+/** The portal route redirects readers without an entitlement to `returnTo#paywall-prompt`. */
+export const PROMPT_ID = 'paywall-prompt';
+
+/** Server-side custom amount syntax (schemas/checkout.ts): major units, up to two decimals. */
+const CUSTOM_AMOUNT_PATTERN = '\\d{1,7}([.,]\\d{1,2})?';
+
+export interface PromptMeter {
+  limit: number;
+  used: number;
+  remaining: number;
+}
+
+export interface PromptInput {
+  offers: Offers;
+  copy: PromptCopy;
+  /** Same-site relative path of the article (validated upstream; escaped here regardless). */
+  returnTo: string;
+  /** `support` replaces the site's support box; `wall` follows the lead paragraphs. */
+  variant: 'support' | 'wall';
+  /** With `wall`: the meter that ran out. Null means walled for another reason (premium). */
+  meter?: PromptMeter | null;
+}
+
+const hidden = (name: string, value: string | number) =>
+  `<input type="hidden" name="${name}" value="${e(value)}">`;
+
+const form = (action: string, cls: string, inner: string) =>
+  `<form${cls ? ` class="${cls}"` : ''} method="post" action="${action}">${inner}</form>`;
+
+const option = (name: string, value: string | number, label: string, checked: boolean) =>
+  `<label class="pw-op"><input type="radio" name="${name}" value="${e(value)}"${checked ? ' checked' : ''}>${e(label)}</label>`;
+
+function planForm(plan: Plan, copy: PromptCopy, back: string): string {
+  const price = formatMoney(plan.amount, plan.currency, copy.locale);
+  const per = fillTemplate(plan.interval === 'year' ? copy.perYear : copy.perMonth, { price });
+  return form(
+    CHECKOUT_ACTION,
+    '',
+    `${hidden('plan', plan.id)}${back}<button class="pw-b" type="submit">${e(plan.name)} <span>${e(per)}</span></button>`,
+  );
+}
+
+function contributionForm(c: NonNullable<Offers['contributions']>, copy: PromptCopy, back: string) {
+  if (!c.oneTime && !c.monthly) return '';
+  const { locale } = copy;
+  const money = (minor: number) => formatMoney(minor, c.currency, locale);
+  // The first preset starts selected so a bare submit is valid. A typed amount wins on the
+  // server (customAmount over amount), and the hidden hint says so.
+  const presets = c.presets.map((p, i) => option('amount', p, money(p), i === 0)).join('');
+  const hint = fillTemplate(copy.customHint, { min: money(c.min), max: money(c.max) });
+  const label = fillTemplate(copy.customLabel, { symbol: currencySymbol(c.currency, locale) });
+  const amounts =
+    `<fieldset><legend>${e(copy.contributeLegend)}</legend><div class="pw-o">${presets}</div>` +
+    `<label class="pw-cl" for="pw-ca">${e(label)}</label>` +
+    `<input type="text" id="pw-ca" name="customAmount" inputmode="decimal" autocomplete="transaction-amount" pattern="${CUSTOM_AMOUNT_PATTERN}" maxlength="10" aria-describedby="pw-ch">` +
+    `<p class="pw-h" id="pw-ch">${e(hint)}<span class="pw-sr"> ${e(copy.customPrecedence)}</span></p></fieldset>`;
+
+  const pass =
+    c.oneTime && c.passDays > 0
+      ? `<p class="pw-h">${e(fillTemplate(selectPlural(copy.passNote, c.passDays, locale), { days: c.passDays }))}</p>`
+      : '';
+  // Both offered: the reader chooses (one-time preselected: no surprise recurring charge).
+  // One offered: a hidden field, and the button says which.
+  const frequency =
+    c.oneTime && c.monthly
+      ? `<fieldset><legend>${e(copy.frequencyLegend)}</legend><div class="pw-o">${option('recurring', 'once', copy.onceLabel, true)}${option('recurring', 'monthly', copy.monthlyLabel, false)}</div>${pass}</fieldset>`
+      : `${hidden('recurring', c.monthly ? 'monthly' : 'once')}${pass}`;
+  const button = c.oneTime ? copy.contributeButton : copy.contributeMonthlyButton;
+  return form(
+    CHECKOUT_ACTION,
+    'pw-c',
+    `${amounts}${frequency}${hidden('currency', c.currency)}${back}<button class="pw-b" type="submit">${e(button)}</button>`,
+  );
+}
+
+function leadIn(input: PromptInput): string {
+  if (input.variant !== 'wall') return '';
+  const { copy, meter } = input;
+  const line = meter
+    ? fillTemplate(selectPlural(copy.wallLeadIn, meter.limit, copy.locale), { limit: meter.limit })
+    : copy.premiumLeadIn;
+  return `<p class="pw-lead">${e(line)}</p>`;
+}
+
+export function renderPrompt(input: PromptInput): string {
+  const { offers, copy } = input;
+  const back = hidden('returnTo', input.returnTo);
+  const plans = offers.plans.length
+    ? `<p class="pw-k" id="pw-sh">${e(copy.subscribeLabel)}</p><div class="pw-ps" role="group" aria-labelledby="pw-sh">${offers.plans.map((p) => planForm(p, copy, back)).join('')}</div>`
+    : '';
+  const contributions = offers.contributions
+    ? contributionForm(offers.contributions, copy, back)
+    : '';
+  const restoreLink = copy.restoreUrl
+    ? ` <a href="${e(copy.restoreUrl)}">${e(copy.restoreLink)}</a>`
+    : '';
+  const restore = form(
+    PORTAL_ACTION,
+    'pw-rs',
+    `${back}<p>${e(copy.restoreText)} <button class="pw-l" type="submit">${e(copy.restoreButton)}</button>${restoreLink}</p>`,
+  );
+  return (
+    `<section id="${PROMPT_ID}" class="pw-prompt" data-pw-variant="${input.variant}" aria-labelledby="pw-h">` +
+    `<h2 id="pw-h">${e(copy.heading)}</h2>${leadIn(input)}<p>${e(copy.body)}</p>` +
+    `${plans}${contributions}${restore}</section>`
+  );
+}
+
+export interface MeterNoticeInput {
+  copy: PromptCopy;
+  remaining: number;
+  limit: number;
+  resetsAt: Date;
+}
+
+/**
+ * "2 of 3 free articles left this month." as a small banner. Dismissing it needs no script: a
+ * checkbox sits over the "Dismiss" label and `:checked ~ *` hides the rest. It stays dismissed
+ * only for this page view (there is nothing to remember it with and no script).
+ */
+export function renderMeterNotice(input: MeterNoticeInput): string {
+  const { copy, limit } = input;
+  const remaining = Math.max(0, input.remaining);
+  const count = fillTemplate(selectPlural(copy.notice, remaining, copy.locale), {
+    remaining,
+    limit,
+  });
+  const resets = Number.isNaN(input.resetsAt.getTime())
+    ? ''
+    : ` <span>${e(copy.noticeResets).replace(
+        '{date}',
+        `<time datetime="${e(input.resetsAt.toISOString())}">${e(formatDay(input.resetsAt, copy.locale))}</time>`,
+      )}</span>`;
+  return (
+    `<section class="pw-notice" aria-labelledby="pw-nt"><input type="checkbox" class="pw-nx" id="pw-nx">` +
+    `<p><span id="pw-nt">${e(count)}</span>${resets}</p>` +
+    `<label class="pw-nl" for="pw-nx">${e(copy.dismiss)}</label></section>`
+  );
+}

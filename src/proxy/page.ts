@@ -1,0 +1,51 @@
+import type { Decision } from '../access/policy';
+import type { PaywallConfig } from '../config';
+import { renderMeterNotice, renderPrompt } from '../prompt';
+import { PROMPT_STYLES } from '../prompt/styles';
+import { type RewritePlan, rewriteArticle } from './rewrite';
+
+/**
+ * Turns an access decision into the page the reader gets: which rewrite, which prompt, and
+ * the meter notice. Styles go at the end of <head> only when something of ours is injected.
+ */
+export function renderArticle(
+  origin: Response,
+  decision: Decision,
+  ctx: { config: PaywallConfig; returnTo: string },
+): Response {
+  const { config, returnTo } = ctx;
+  const meter = decision.meter;
+  const mode: RewritePlan['mode'] =
+    decision.reason === 'verified_crawler'
+      ? 'crawler'
+      : decision.access === 'denied'
+        ? 'walled'
+        : 'granted';
+  const promptHtml = renderPrompt({
+    offers: config.offers,
+    copy: config.prompt,
+    returnTo,
+    variant: mode === 'walled' ? 'wall' : 'support',
+    meter: meter && { limit: meter.limit, used: meter.used, remaining: meter.remaining },
+  });
+  const noticeHtml =
+    mode === 'granted' && meter && decision.reason === 'metered'
+      ? renderMeterNotice({
+          copy: config.prompt,
+          remaining: meter.remaining,
+          limit: meter.limit,
+          resetsAt: meter.resetsAt,
+        })
+      : null;
+  const rewritten = rewriteArticle(origin, {
+    mode,
+    leadParagraphs: config.leadParagraphs,
+    promptHtml,
+    noticeHtml,
+    config: config.proxy,
+  });
+  if (mode === 'crawler') return rewritten;
+  return new HTMLRewriter()
+    .on('head', { element: (el) => void el.append(PROMPT_STYLES, { html: true }) })
+    .transform(rewritten);
+}
