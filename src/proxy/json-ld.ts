@@ -36,3 +36,22 @@ export function paywallJsonLd(jsonText: string, opts: { stripText: boolean }): s
   // `</` cannot end the script early once escaped.
   return JSON.stringify(apply(data)).replace(/</g, '\\u003c');
 }
+
+/**
+ * The paywall markup on its own, for walled pages: the site's JSON-LD (which may carry the
+ * full text) is dropped as it streams rather than buffered and cleaned, and this small block
+ * says the page is paywalled.
+ */
+export function paywallOnlyJsonLd(url: string): string {
+  return JSON.stringify({
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    url,
+    isAccessibleForFree: false,
+    hasPart: {
+      '@type': 'WebPageElement',
+      isAccessibleForFree: false,
+      cssSelector: `.${WALLED_CLASS}`,
+    },
+  }).replace(/</g, '\\u003c');
+}

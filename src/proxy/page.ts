@@ -6,12 +6,12 @@ import { type RewritePlan, rewriteArticle } from './rewrite';
 
 /**
  * Turns an access decision into the page the reader gets: which rewrite, which prompt, and
- * the meter notice. Styles go at the end of <head> only when something of ours is injected.
+ * the meter notice, in one streaming pass.
  */
 export function renderArticle(
   origin: Response,
   decision: Decision,
-  ctx: { config: PaywallConfig; returnTo: string },
+  ctx: { config: PaywallConfig; returnTo: string; url: string },
 ): Response {
   const { config, returnTo } = ctx;
   const meter = decision.meter;
@@ -37,15 +37,13 @@ export function renderArticle(
           resetsAt: meter.resetsAt,
         })
       : null;
-  const rewritten = rewriteArticle(origin, {
+  return rewriteArticle(origin, {
     mode,
+    url: ctx.url,
+    stylesHtml: PROMPT_STYLES,
     leadParagraphs: config.leadParagraphs,
     promptHtml,
     noticeHtml,
     config: config.proxy,
   });
-  if (mode === 'crawler') return rewritten;
-  return new HTMLRewriter()
-    .on('head', { element: (el) => void el.append(PROMPT_STYLES, { html: true }) })
-    .transform(rewritten);
 }

@@ -1,18 +1,26 @@
 import type { ProxyConfig } from './config';
-import { paywallJsonLd, WALLED_CLASS } from './json-ld';
+import { paywallJsonLd, paywallOnlyJsonLd, WALLED_CLASS } from './json-ld';
 
 /**
  * The article page, rewritten as it streams (HTMLRewriter never buffers the page):
  * - walled: the lead paragraphs stay, every later part of the article body is removed, the
- *   wall prompt takes its place, and everything else that can carry the full text (JSON-LD
- *   `articleBody`, inline hydration scripts, AMP links) is removed or cleaned;
- * - granted: the page passes whole, with the meter notice and the live support prompt;
- * - crawler: the page passes whole, the walled part marked for the paywall structured data.
+ *   wall prompt takes its place, and everything else that can carry the full text (the
+ *   site's JSON-LD, inline hydration scripts, AMP links) is removed as it streams; a small
+ *   JSON-LD block carries the paywall markup instead;
+ * - granted: the page passes whole (its JSON-LD untouched), with the meter notice and the
+ *   live support prompt;
+ * - crawler: the page passes whole, the walled part marked, the site's JSON-LD merged with
+ *   the paywall markup (the only mode that reads a JSON-LD block whole: crawlers are few,
+ *   and a full-text `articleBody` can be as long as the article).
  */
 export type RewriteMode = 'walled' | 'granted' | 'crawler';
 
 export interface RewritePlan {
   mode: RewriteMode;
+  /** The article's canonical URL, for the walled page's paywall JSON-LD. */
+  url: string;
+  /** Our styles, appended to <head> when a prompt or notice is injected. */
+  stylesHtml: string;
   leadParagraphs: number;
   /** The wall prompt (walled) or the live support prompt (granted). */
   promptHtml: string;
@@ -24,14 +32,23 @@ export interface RewritePlan {
 export function rewriteArticle(response: Response, plan: RewritePlan): Response {
   const { config, mode } = plan;
   const body = `${config.articleSelector} ${config.bodySelector}`;
-  let rewriter = new HTMLRewriter().on(
-    'script[type="application/ld+json"]',
-    jsonLdHandler(mode === 'walled'),
-  );
-
+  let rewriter = new HTMLRewriter();
+  const ld = 'script[type="application/ld+json"]';
+  if (mode === 'crawler') rewriter = rewriter.on(ld, mergeJsonLd());
   if (mode === 'walled') {
-    for (const selector of config.removeOnWall)
+    rewriter = rewriter.on(ld, { element: (el) => void el.remove() });
+    for (const selector of config.removeOnWall) {
       rewriter = rewriter.on(selector, { element: (el) => void el.remove() });
+    }
+  }
+  if (mode !== 'crawler') {
+    const walledLd =
+      mode === 'walled'
+        ? `<script type="application/ld+json">${paywallOnlyJsonLd(plan.url)}</script>`
+        : '';
+    rewriter = rewriter.on('head', {
+      element: (el) => void el.append(`${plan.stylesHtml}${walledLd}`, { html: true }),
+    });
   }
 
   // Children of the article body: count paragraphs; after the lead, cut (or mark) the rest.
@@ -84,14 +101,14 @@ export function rewriteArticle(response: Response, plan: RewritePlan): Response 
   return rewriter.transform(response);
 }
 
-/** Collects a JSON-LD script's text as it streams and writes the cleaned version once. */
-function jsonLdHandler(stripText: boolean): HTMLRewriterElementContentHandlers {
+/** Collects a JSON-LD script's text and writes it back with the paywall markup merged in. */
+function mergeJsonLd(): HTMLRewriterElementContentHandlers {
   let buffer = '';
   return {
     text(chunk) {
       buffer += chunk.text;
       if (chunk.lastInTextNode) {
-        chunk.replace(paywallJsonLd(buffer, { stripText }), { html: true });
+        chunk.replace(paywallJsonLd(buffer, { stripText: false }), { html: true });
         buffer = '';
       } else {
         chunk.remove();

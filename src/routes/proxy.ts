@@ -55,6 +55,7 @@ export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
   const rendered = renderArticle(origin, decision, {
     config: services.config,
     returnTo: `${page.canonicalPath}${url.search}`,
+    url: `${url.origin}${page.canonicalPath}`,
   });
   const response = new Response(rendered.body, {
     status: rendered.status,
