@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { localDefaults } from '../../tools/dev-vars';
 import { Cleanup } from '../support/cleanup';
+import { codeSnapshot } from '../support/git';
 import { sleep } from '../support/net';
 import { startUpstashChild } from '../support/upstash';
 import {
@@ -165,18 +165,4 @@ export async function runAccessBench(): Promise<AccessBenchResult> {
 function isLocalRedis(url: string, pid: number): boolean {
   const host = new URL(url).hostname;
   return Number.isInteger(pid) && pid > 0 && ['127.0.0.1', 'localhost', '[::1]'].includes(host);
-}
-
-/** Which code was measured: HEAD, and whether src/ had uncommitted changes. */
-function codeSnapshot(): { commit: string; srcDirty: boolean } {
-  const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  try {
-    return {
-      commit: git('rev-parse', '--short', 'HEAD').trim(),
-      srcDirty: git('status', '--porcelain', '--', 'src').trim() !== '',
-    };
-  } catch {
-    return { commit: 'unknown', srcDirty: false };
-  }
 }

@@ -23,12 +23,32 @@ export function fillTemplate(template: string, values: Record<string, string | n
   );
 }
 
+/**
+ * Intl formatters are costly to build (tens of µs each) and the prompt needs about twenty
+ * per page, so they are built once per isolate for each combination and reused.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>(
+  key: string,
+  make: () => T,
+): T {
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) {
+    formatter = make();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+const currencyFormat = (locale: string, currency: string) =>
+  cached(
+    `n|${locale}|${currency}`,
+    () => new Intl.NumberFormat(locale, { style: 'currency', currency }),
+  );
+
 /** The currency's minor-unit exponent as Intl knows it: 2 for eur, 0 for jpy. */
 export function currencyDigits(currency: string, locale = 'en'): number {
-  return (
-    new Intl.NumberFormat(locale, { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
+  return currencyFormat(locale, currency).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /**
@@ -39,27 +59,30 @@ export function formatMoney(minor: number, currency: string, locale = 'en'): str
   const digits = currencyDigits(currency, locale);
   const scale = 10 ** digits;
   const whole = minor % scale === 0;
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: whole ? 0 : digits,
-    maximumFractionDigits: digits,
-  }).format(minor / scale);
+  return cached(
+    `m|${locale}|${currency}|${whole}`,
+    () =>
+      new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: whole ? 0 : digits,
+        maximumFractionDigits: digits,
+      }),
+  ).format(minor / scale);
 }
 
 /** "€" for eur in English; falls back to the upper-case code ("CHF"). */
 export function currencySymbol(currency: string, locale = 'en'): string {
-  const parts = new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(0);
+  const parts = currencyFormat(locale, currency).formatToParts(0);
   return parts.find((p) => p.type === 'currency')?.value ?? currency.toUpperCase();
 }
 
 /** "December 1" (en) / "1 December" (en-GB), in UTC because meter windows are UTC. */
 export function formatDay(date: Date, locale = 'en'): string {
-  return new Intl.DateTimeFormat(locale, {
-    day: 'numeric',
-    month: 'long',
-    timeZone: 'UTC',
-  }).format(date);
+  return cached(
+    `d|${locale}`,
+    () => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', timeZone: 'UTC' }),
+  ).format(date);
 }
 
 /** Picks `zero` (exactly 0, when given), else the locale's `one`/`other` category. */
@@ -69,5 +92,7 @@ export function selectPlural(
   locale = 'en',
 ): string {
   if (n === 0 && forms.zero !== undefined) return forms.zero;
-  return new Intl.PluralRules(locale).select(n) === 'one' ? forms.one : forms.other;
+  return cached(`p|${locale}`, () => new Intl.PluralRules(locale)).select(n) === 'one'
+    ? forms.one
+    : forms.other;
 }

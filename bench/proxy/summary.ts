@@ -1,0 +1,161 @@
+import { CPU_GROUPS, type CpuPerRequest } from '../access/cpu-groups';
+import { median } from '../support/format';
+import type { LoadRun, Scenario } from './load';
+import type { StreamRow } from './stream';
+
+/** Reduces the raw runs to medians, ratios and goals; pure, so the report only prints. */
+export const REWRITE_OVER_PASSTHROUGH_GOAL = 0.8;
+export const TTFB_5MB_OVER_10KB_GOAL = 1.5;
+
+export type ProxyCpu = CpuPerRequest & { origin: number };
+
+export interface ScenarioSummary {
+  rps: number;
+  p50: number;
+  p99: number;
+  perRoundRps: number[];
+  requests: number;
+  failures: number;
+  tally: Record<string, number>;
+  originPerRequest: number;
+  cpu: ProxyCpu;
+}
+
+/** a / b, req/s: both measured within seconds of each other in every round. */
+export interface Ratio {
+  /** Median of the per-round ratios. */
+  median: number;
+  perRound: number[];
+  /** Ratio of the median req/s. */
+  ofMedians: number;
+  /**
+   * b's CPU per request / a's, every process of ours (origin included). On a saturated
+   * machine throughput is inverse to CPU per request, and this hardly moves when other
+   * people's work takes cores away, so it cross-checks the noisy req/s ratio.
+   */
+  byCpu: number;
+  /**
+   * The same without upstash-local and redis-server: in production Upstash runs elsewhere,
+   * so this is closer to what the worker's own host pays (the REST call's cost in workerd
+   * stays in).
+   */
+  byCpuWithoutRedis: number;
+}
+
+export interface LoadSummary {
+  scenarios: Record<Scenario['key'], ScenarioSummary>;
+  ratios: {
+    /** The goal: the measured path next to the floor. */
+    rewriteOverPassthrough: Ratio;
+    /** What the decision alone leaves: the ceiling for any rewriting. */
+    gateOverPassthrough: Ratio;
+    /** What the rewriting itself costs, the decision being paid in both. */
+    rewriteOverGate: Ratio;
+  };
+  failures: number;
+}
+
+export interface Goal {
+  name: string;
+  value: string;
+  pass: boolean;
+}
+
+export function summariseLoad(runs: LoadRun[]): LoadSummary {
+  const of = (key: Scenario['key']): ScenarioSummary => {
+    const mine = runs.filter((r) => r.scenario === key);
+    const tally: Record<string, number> = {};
+    for (const run of mine) {
+      for (const [label, n] of Object.entries(run.tally)) tally[label] = (tally[label] ?? 0) + n;
+    }
+    const sum = (pick: (r: LoadRun) => number) => mine.reduce((acc, r) => acc + pick(r), 0);
+    const cpu = (pick: (c: ProxyCpu) => number) => median(mine.map((r) => pick(r.cpu)));
+    return {
+      rps: median(mine.map((r) => r.rps)),
+      p50: median(mine.map((r) => r.p50)),
+      p99: median(mine.map((r) => r.p99)),
+      perRoundRps: mine.map((r) => r.rps),
+      requests: sum((r) => r.requests),
+      failures: sum((r) => r.non2xx + r.errors + r.timeouts + r.badBodies + r.cpu.lost),
+      tally,
+      originPerRequest: median(mine.map((r) => r.originPerRequest)),
+      cpu: {
+        ...(Object.fromEntries(CPU_GROUPS.map((g) => [g, cpu((c) => c[g])])) as Record<
+          (typeof CPU_GROUPS)[number],
+          number
+        >),
+        origin: cpu((c) => c.origin),
+        machine: cpu((c) => c.machine),
+        busyCores: cpu((c) => c.busyCores),
+        lost: Math.max(...mine.map((r) => r.cpu.lost)),
+      },
+    };
+  };
+  const scenarios = {
+    rewrite: of('rewrite'),
+    gate: of('gate'),
+    passthrough: of('passthrough'),
+  };
+  const ratio = (a: ScenarioSummary, b: ScenarioSummary): Ratio => {
+    const perRound = a.perRoundRps.map((rps, i) => rps / (b.perRoundRps[i] ?? Number.NaN));
+    return {
+      median: median(perRound),
+      perRound,
+      ofMedians: a.rps / b.rps,
+      byCpu: ourCpu(b.cpu) / ourCpu(a.cpu),
+      byCpuWithoutRedis: withoutRedis(b.cpu) / withoutRedis(a.cpu),
+    };
+  };
+  return {
+    scenarios,
+    ratios: {
+      rewriteOverPassthrough: ratio(scenarios.rewrite, scenarios.passthrough),
+      gateOverPassthrough: ratio(scenarios.gate, scenarios.passthrough),
+      rewriteOverGate: ratio(scenarios.rewrite, scenarios.gate),
+    },
+    failures: Object.values(scenarios).reduce((acc, s) => acc + s.failures, 0),
+  };
+}
+
+/** CPU per request of every process this bench started, the load generator included. */
+export function ourCpu(cpu: ProxyCpu): number {
+  return CPU_GROUPS.reduce((acc, g) => acc + cpu[g], 0) + cpu.origin;
+}
+
+function withoutRedis(cpu: ProxyCpu): number {
+  return ourCpu(cpu) - cpu['upstash-local'] - cpu['redis-server'];
+}
+
+export function row(rows: StreamRow[], path: StreamRow['path'], kb: number): StreamRow | undefined {
+  return rows.find((r) => r.path === path && r.kb === kb);
+}
+
+export function evaluateGoals(load: LoadSummary, stream: StreamRow[]): Goal[] {
+  const ratio = load.ratios.rewriteOverPassthrough.median;
+  const small = row(stream, 'rewrite', 10);
+  const large = row(stream, 'rewrite', 5120);
+  const ttfbRatio = (large?.ttfbMs ?? Number.NaN) / (small?.ttfbMs ?? Number.NaN);
+  const streamFailures = stream.reduce((acc, r) => acc + r.failures.length, 0);
+  return [
+    {
+      name: 'Load: every answer 200 with a checked body',
+      value: `${load.failures} failure(s)`,
+      pass: load.failures === 0,
+    },
+    {
+      name: `Load: rewrite ≥ ${REWRITE_OVER_PASSTHROUGH_GOAL}× pass-through (req/s, median of rounds)`,
+      value: `${ratio.toFixed(2)}×`,
+      pass: ratio >= REWRITE_OVER_PASSTHROUGH_GOAL,
+    },
+    {
+      name: 'Streaming: every page 200 with a checked body',
+      value: `${streamFailures} failure(s)`,
+      pass: streamFailures === 0,
+    },
+    {
+      name: `Streaming: 5 MB TTFB ≤ ${TTFB_5MB_OVER_10KB_GOAL}× 10 KB TTFB (rewrite, median)`,
+      value: `${large?.ttfbMs.toFixed(1)} / ${small?.ttfbMs.toFixed(1)} ms = ${ttfbRatio.toFixed(2)}×`,
+      pass: ttfbRatio <= TTFB_5MB_OVER_10KB_GOAL,
+    },
+  ];
+}
