@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { messagePage } from './http/pages';
 import { logEvent } from './log';
 
 /**
@@ -39,10 +40,39 @@ export function errorBody(code: ErrorCode, message: string, requestId: string) {
 
 export function errorResponse(c: Context, error: AppError): Response {
   const requestId = (c.get('requestId') as string | undefined) ?? 'unknown';
+  if (isBrowserForm(c)) return errorPage(c, error, requestId);
   return c.json(errorBody(error.code, error.message, requestId), ERROR_STATUS[error.code], {
     'Cache-Control': 'no-store',
     ...error.headers,
   });
+}
+
+/**
+ * A reader's browser posting one of our forms (checkout, portal) gets a page, not JSON:
+ * the same code and message, with a way back.
+ */
+function isBrowserForm(c: Context): boolean {
+  return (
+    c.req.method === 'POST' &&
+    /application\/x-www-form-urlencoded|multipart\/form-data/i.test(
+      c.req.header('content-type') ?? '',
+    ) &&
+    /text\/html/i.test(c.req.header('accept') ?? '')
+  );
+}
+
+function errorPage(c: Context, error: AppError, requestId: string): Response {
+  const back = c.req.header('referer');
+  const href = back && new URL(back).origin === new URL(c.req.url).origin ? back : '/';
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  c.header('Cache-Control', 'no-store');
+  return c.html(
+    messagePage('Sorry, that did not work', `${error.message} (reference ${requestId})`, {
+      href,
+      label: 'Go back',
+    }),
+    ERROR_STATUS[error.code],
+  );
 }
 
 /** app.onError: every failure leaves as one envelope; stacks and causes stay in the logs. */

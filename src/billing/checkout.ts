@@ -82,7 +82,9 @@ export function sessionParams(
     metadata,
     success_url: `${ctx.origin}/_paywall/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${ctx.origin}${ctx.returnTo}`,
-    expires_at: Math.floor(ctx.now.getTime() / 1000) + ctx.expiresInSeconds,
+    // Tied to the idempotency slot, not to the second: a retry within the slot must send
+    // exactly the same parameters, or Stripe refuses the reused key.
+    expires_at: slotEndSeconds(ctx.now) + ctx.expiresInSeconds,
   };
   if (choice.kind === 'plan') {
     return {
@@ -115,15 +117,22 @@ export function sessionParams(
   };
 }
 
+const SLOT_MS = 600_000;
+
+function slotEndSeconds(now: Date): number {
+  return ((Math.floor(now.getTime() / SLOT_MS) + 1) * SLOT_MS) / 1000;
+}
+
 /**
  * Deterministic idempotency key: the same reader asking for the same thing within the same
- * 10-minute slot (a double click, a retried request) gets the same session, never two.
+ * 10-minute slot (a double click, a retried request, coming back from Checkout and trying
+ * again) gets the same session, never two.
  */
 export async function checkoutIdempotencyKey(
   choice: CheckoutChoice,
   ctx: SessionContext,
 ): Promise<string> {
-  const slot = Math.floor(ctx.now.getTime() / 600_000);
+  const slot = Math.floor(ctx.now.getTime() / SLOT_MS);
   const what =
     choice.kind === 'plan'
       ? `plan:${choice.plan.id}`

@@ -1,16 +1,20 @@
-import { html } from 'hono/html';
+import { escapeHtml as e } from '../prompt/format';
 
 /**
- * Small, self-contained pages the worker itself shows (checkout return states). Text is
- * escaped by hono's `html` tag; no scripts.
+ * Small, self-contained pages the worker itself shows (checkout return states, form errors).
+ * Every value is escaped; no scripts.
  */
-export function messagePage(title: string, message: string, link: { href: string; label: string }) {
-  return html`<!doctype html>
+export function messagePage(
+  title: string,
+  message: string,
+  link: { href: string; label: string },
+): string {
+  return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>${title}</title>
+    <title>${e(title)}</title>
     <style>
       body { font: 18px/1.5 Georgia, serif; color: #1a1a1a; background: #fafaf7; margin: 0; }
       main { max-width: 34rem; margin: 10vh auto; padding: 2rem; background: #fff; border-top: 4px solid #0b5394; }
@@ -20,9 +24,9 @@ export function messagePage(title: string, message: string, link: { href: string
   </head>
   <body>
     <main>
-      <h1>${title}</h1>
-      <p>${message}</p>
-      <p><a href="${link.href}">${link.label}</a></p>
+      <h1>${e(title)}</h1>
+      <p>${e(message)}</p>
+      <p><a href="${e(link.href)}">${e(link.label)}</a></p>
     </main>
   </body>
 </html>`;

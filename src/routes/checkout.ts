@@ -140,15 +140,23 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       now: services.now(),
       expiresInSeconds: SESSION_LIFETIME_SECONDS,
     };
+    const params = sessionParams(resolved.choice, ctx);
+    const key = await checkoutIdempotencyKey(resolved.choice, ctx);
     let url: string | null;
     try {
-      const session = await services.billing.stripe.checkout.sessions.create(
-        sessionParams(resolved.choice, ctx),
-        {
-          idempotencyKey: await checkoutIdempotencyKey(resolved.choice, ctx),
-        },
-      );
+      const sessions = services.billing.stripe.checkout.sessions;
+      const session = await sessions.create(params, { idempotencyKey: key });
       url = session.url;
+      // A replayed key returns the session as it was created (made well before this
+      // request). If the reader has since finished it (paid, then came back within the
+      // slot), this purchase needs its own session. The SDK's fetch client does not expose
+      // the Idempotent-Replayed header, hence the age check; a false positive costs one read.
+      if (session.created < Math.floor(ctx.now.getTime() / 1000) - 5) {
+        const current = await sessions.retrieve(session.id);
+        if (current.status !== 'open') {
+          url = (await sessions.create(params, { idempotencyKey: `${key}-${current.id}` })).url;
+        }
+      }
     } catch (error) {
       logEvent('error', 'checkout_create_failed', {
         requestId: c.get('requestId'),

@@ -1,0 +1,190 @@
+/// <reference types="node" />
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startChild } from '../../bench/support/child';
+import { Cleanup } from '../../bench/support/cleanup';
+import { freePort, waitForHttp } from '../../bench/support/net';
+import { bundleWorker, ROOT } from '../../bench/support/wrangler';
+import { paywallConfigSchema } from '../../src/config';
+import { startDemoOrigin } from '../../tools/demo-origin/server';
+import { newSigningKey } from '../../tools/keys';
+import { pricesForOffers } from '../../tools/local-stripe-prices';
+import { startStripeLocal } from '../../tools/stripe-local/server';
+import { startUpstashLocal } from '../../tools/upstash-local/server';
+
+/**
+ * The whole service on ephemeral ports, for the Chromium journeys: upstash-local, the Stripe
+ * emulator and the demo origin in this process, and `wrangler dev` as a child.
+ *
+ * - The worker is bundled once at start (as `wrangler deploy --dry-run` does) and run with
+ *   `--no-bundle`: others edit src/ while the journeys run, and a watched entry would make
+ *   wrangler rebuild and restart the worker under a test. One run tests one snapshot.
+ * - Every binding is a `--var`, and `--env-file` points at an empty file: given an env file,
+ *   wrangler reads no `.dev.vars`, so a developer's `npm start` settings cannot leak in
+ *   (`--var` would win over them anyway; `sanity` in the journeys checks the key ring).
+ * - Redis keys carry a random prefix per run, so runs never meet on a shared redis-server.
+ */
+
+/** Short enough that the cancellation journey can wait it out (the minimum the config allows). */
+export const TOKEN_TTL_SECONDS = 60;
+
+export interface Stack {
+  /** The worker, e.g. http://127.0.0.1:41234: the demo site behind the paywall. */
+  url: string;
+  stripeUrl: string;
+  originUrl: string;
+  /** `kid` of the only signing key: the JWKS must publish exactly this. */
+  signingKid: string;
+  keyPrefix: string;
+  tokenTtlSeconds: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * wrangler 4.86 has no flag to turn its inspector proxy off, but skips it when it believes it
+ * runs in a VS Code debug terminal (as bench/support/wrangler.ts does): one listener less.
+ */
+const INSPECTOR_OFF = '{"e2e":"wrangler inspector proxy off"}';
+
+export async function startStack(): Promise<Stack> {
+  const cleanup = new Cleanup();
+  try {
+    return await start(cleanup);
+  } catch (error) {
+    await cleanup.run();
+    throw error;
+  }
+}
+
+async function start(cleanup: Cleanup): Promise<Stack> {
+  const dir = await mkdtemp(join(tmpdir(), 'edge-paywall-e2e-'));
+  // Also when vitest exits on Ctrl-C without running the global teardown: the children are
+  // killed by bench/support/child.ts's own exit hook, the in-process servers die with us.
+  const removeDir = () => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort: it is a temp dir
+    }
+  };
+  process.once('exit', removeDir);
+  cleanup.add('temp dir', () => {
+    process.off('exit', removeDir);
+    return rm(dir, { recursive: true, force: true });
+  });
+  const script = await bundleWorker(resolve(ROOT, 'src/index.ts'), join(dir, 'bundle'));
+  const emptyEnvFile = join(dir, 'empty.env');
+  await writeFile(emptyEnvFile, '', { mode: 0o600 });
+
+  const token = randomBytes(24).toString('base64url');
+  const upstash = await startUpstashLocal({ port: 0, token, backend: 'auto' });
+  cleanup.add('upstash-local', () => upstash.close());
+  const keyPrefix = `pwe2e-${randomBytes(6).toString('hex')}:`;
+  cleanup.add('redis keys', () => deleteKeys(upstash.url, token, keyPrefix));
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const webhookSecret = `whsec_e2e_${randomBytes(16).toString('hex')}`;
+  const stripe = await startStripeLocal({
+    port: 0,
+    secretKey: 'sk_test_local',
+    webhookSecret,
+    webhookUrl: `${url}/_paywall/v1/webhooks/stripe`,
+    prices: pricesForOffers(paywallConfigSchema.parse({}).offers),
+  });
+  cleanup.add('stripe-local', () => stripe.close());
+  const origin = await startDemoOrigin({ port: 0 });
+  cleanup.add('demo origin', () => origin.close());
+
+  const signingKey = await newSigningKey();
+  const vars: Record<string, string> = {
+    ENVIRONMENT: 'development',
+    ORIGIN_URL: origin.url,
+    UPSTASH_REDIS_REST_URL: upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: token,
+    REDIS_KEY_PREFIX: keyPrefix,
+    READER_ID_SECRET: randomBytes(32).toString('base64url'),
+    SITE_API_KEYS: 'local-dev-key',
+    ENTITLEMENT_SIGNING_KEYS: JSON.stringify([signingKey]),
+    STRIPE_SECRET_KEY: 'sk_test_local',
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_API_BASE: stripe.url,
+    PAYWALL_CONFIG: JSON.stringify({ entitlements: { tokenTtlSeconds: TOKEN_TTL_SECONDS } }),
+  };
+  // `--var NAME:VALUE` splits at the first colon only, so URLs and JSON pass unchanged.
+  const args = [
+    resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+    'dev',
+    script,
+    '--no-bundle',
+    '--config',
+    resolve(ROOT, 'wrangler.toml'),
+    '--env-file',
+    emptyEnvFile,
+    '--persist-to',
+    join(dir, 'state'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--show-interactive-dev-session=false',
+    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+  ];
+  const child = startChild('wrangler dev', process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      NO_COLOR: '1',
+      VSCODE_INSPECTOR_OPTIONS: INSPECTOR_OFF,
+    },
+  });
+  cleanup.add('wrangler dev', () => child.stop(8_000));
+
+  await waitForHttp(`${url}/_paywall/healthz`, {
+    timeoutMs: 120_000,
+    ready: async (res) => res.ok && ((await res.json()) as HealthBody).redis?.status === 'ok',
+    describe: child.recentOutput,
+    aborted: child.exited,
+  });
+
+  return {
+    url,
+    stripeUrl: stripe.url,
+    originUrl: origin.url,
+    signingKid: signingKey.kid ?? '',
+    keyPrefix,
+    tokenTtlSeconds: TOKEN_TTL_SECONDS,
+    stop: () => cleanup.run(),
+  };
+}
+
+interface HealthBody {
+  redis?: { status?: string };
+}
+
+/** Best effort: the run's keys all expire anyway; this keeps a shared redis-server tidy. */
+async function deleteKeys(upstashUrl: string, token: string, prefix: string): Promise<void> {
+  const command = async (cmd: (string | number)[]) => {
+    const res = await fetch(upstashUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(cmd),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!res.ok) throw new Error(`upstash-local: HTTP ${res.status}`);
+    return ((await res.json()) as { result: unknown }).result;
+  };
+  let cursor = '0';
+  do {
+    const [next, keys] = (await command(['SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', 500])) as [
+      string,
+      string[],
+    ];
+    if (keys.length > 0) await command(['DEL', ...keys]);
+    cursor = next;
+  } while (cursor !== '0');
+}
