@@ -10,7 +10,7 @@ import type { CpuMeter, CpuPerRequest } from './cpu-groups';
  * errors, or decisions that fell back to `degraded`, would be measuring the wrong thing.
  */
 export interface Scenario {
-  key: 'decision' | 'redis' | 'constant';
+  key: 'decision' | 'subscriber' | 'redis' | 'constant';
   label: string;
   path: string;
   /** Labels one 200 body (e.g. the decision's reason) and says whether it is a valid answer. */
@@ -47,6 +47,15 @@ export const SCENARIOS: Scenario[] = [
       const reason = REASON.exec(body)?.[1] ?? 'no reason';
       // `degraded` means the meter was not asked: a fast answer for the wrong reason.
       return { label: reason, ok: METERED_REASONS.has(reason) };
+    },
+  },
+  {
+    key: 'subscriber',
+    label: 'subscriber decision (valid token)',
+    path: '/_paywall/v1/access',
+    check: (body) => {
+      const reason = REASON.exec(body)?.[1] ?? 'no reason';
+      return { label: reason, ok: reason === 'subscriber' };
     },
   },
   {

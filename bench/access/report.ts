@@ -4,6 +4,7 @@ import { fixed, table, verdict } from '../support/format';
 import { CPU_GROUPS } from './cpu-groups';
 import { SCENARIOS } from './load';
 import type { RedisWorkResult } from './redis-cases';
+import type { SubscriberWork } from './subscriber';
 import { type Goal, type LoadSummary, ourCpu } from './summary';
 
 /** Everything one run measured; also written as JSON (bench/results/access.json). */
@@ -25,6 +26,7 @@ export interface AccessBenchResult {
     inspector: boolean;
   };
   redisWork: RedisWorkResult;
+  subscriberWork: SubscriberWork;
   load: LoadSummary;
   goals: Goal[];
 }
@@ -94,6 +96,9 @@ export function printReport(r: AccessBenchResult): void {
       `ratio of medians ${fixed(r.load.ratios.decisionOverRedisFloorOfMedians, 2)}×; ` +
       `by our CPU per request ${fixed(r.load.ratios.decisionOverRedisFloorByCpu, 2)}×)`,
     `decision / constant    = ${fixed(r.load.ratios.decisionOverConstant, 2)}×`,
+    `subscriber / constant  = ${fixed(r.load.ratios.subscriberOverConstant, 2)}×  median of rounds ` +
+      `(by our CPU per request ${fixed(r.load.ratios.subscriberOverConstantByCpu, 2)}×); ` +
+      `Redis per subscriber decision: ${r.subscriberWork.commands} command(s) in ${r.subscriberWork.decisions} decisions`,
     `redis floor / constant = ${fixed(r.load.ratios.redisFloorOverConstant, 2)}×`,
   );
   if (r.load.failures > 0) out.push('', errorBanner(r.load));

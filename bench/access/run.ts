@@ -20,6 +20,7 @@ import { RedisMonitor } from './monitor';
 import { measureRedisWork } from './redis-cases';
 import { type AccessBenchResult, printReport, writeJson } from './report';
 import { CONSTANT_PATH, FLOOR_KEY_SUFFIX } from './shared';
+import { measureSubscriberWork, signSubscriberTokens, subscriberBodies } from './subscriber';
 import { evaluateGoals, summariseLoad } from './summary';
 
 /**
@@ -77,10 +78,11 @@ export async function runAccessBench(): Promise<AccessBenchResult> {
     const code = codeSnapshot();
     const script = await bundleWorker(resolve(ROOT, 'bench/access/worker.ts'), join(tmp, 'bundle'));
     const envFile = join(tmp, 'bench.env');
+    const defaults = await localDefaults();
     await writeEnvFile(envFile, {
       // Whatever `npm start` would generate for local development (new required vars
       // included), then this run's own values on top.
-      ...(await localDefaults()),
+      ...defaults,
       ENVIRONMENT: 'development',
       SITE_API_KEYS: 'local-dev-key',
       UPSTASH_REDIS_REST_URL: upstash.url,
@@ -99,12 +101,17 @@ export async function runAccessBench(): Promise<AccessBenchResult> {
 
     console.log('[bench] counting Redis work per decision (MONITOR)…');
     const redisWork = await measureRedisWork(worker.url, monitor);
+    const articleIds = Array.from({ length: CONFIG.articles }, (_, i) => `bench/article-${i + 1}`);
+    const tokens = await signSubscriberTokens(defaults.ENTITLEMENT_SIGNING_KEYS ?? '[]', 50);
+    const subscriberLoadBodies = subscriberBodies(tokens, articleIds);
+    console.log('[bench] counting Redis work per subscriber decision (MONITOR)…');
+    const subscriberWork = await measureSubscriberWork(worker.url, monitor, subscriberLoadBodies);
     monitor.stop();
 
     console.log(`[bench] issuing ${CONFIG.readers} reader ids…`);
     const readers = await issueReaders(worker.url, CONFIG.readers);
-    const articles = Array.from({ length: CONFIG.articles }, (_, i) => `bench/article-${i + 1}`);
-    const bodies = buildBodies(readers, articles);
+    const bodies = buildBodies(readers, articleIds);
+    const bodiesFor = (key: string) => (key === 'subscriber' ? subscriberLoadBodies : bodies);
     const cpu = createCpuMeter({
       upstash: upstash.pid,
       wrangler: worker.pid,
@@ -115,7 +122,7 @@ export async function runAccessBench(): Promise<AccessBenchResult> {
 
     console.log('[bench] warming up…');
     for (const scenario of SCENARIOS) {
-      await runLoad(worker.url, scenario, bodies, {
+      await runLoad(worker.url, scenario, bodiesFor(scenario.key), {
         ...CONFIG,
         seconds: WARMUP_SECONDS,
         round: 0,
@@ -128,7 +135,11 @@ export async function runAccessBench(): Promise<AccessBenchResult> {
       const order = SCENARIOS.map((_, i) => SCENARIOS[(i + round - 1) % SCENARIOS.length]);
       for (const scenario of order) {
         if (!scenario) continue;
-        const run = await runLoad(worker.url, scenario, bodies, { ...CONFIG, round, cpu });
+        const run = await runLoad(worker.url, scenario, bodiesFor(scenario.key), {
+          ...CONFIG,
+          round,
+          cpu,
+        });
         runs.push(run);
         console.log(
           `[bench] round ${round}/${CONFIG.rounds} ${scenario.key.padEnd(8)} ` +
@@ -149,8 +160,9 @@ export async function runAccessBench(): Promise<AccessBenchResult> {
       code,
       config: CONFIG,
       redisWork,
+      subscriberWork,
       load,
-      goals: evaluateGoals(redisWork, load),
+      goals: evaluateGoals(redisWork, load, subscriberWork),
     };
     printReport(result);
     writeJson(RESULTS_PATH, result);

@@ -2,6 +2,7 @@ import { median } from '../support/format';
 import { CPU_GROUPS, type CpuPerRequest } from './cpu-groups';
 import type { LoadRun, Scenario } from './load';
 import type { RedisWorkResult } from './redis-cases';
+import type { SubscriberWork } from './subscriber';
 
 /** Reduces the raw runs to medians, ratios and goals; pure, so the report only prints. */
 export interface ScenarioSummary {
@@ -40,6 +41,9 @@ export interface LoadSummary {
     decisionOverRedisFloorByCpu: number;
     decisionOverConstant: number;
     redisFloorOverConstant: number;
+    /** The subscriber path (no Redis) against the constant-JSON floor. */
+    subscriberOverConstant: number;
+    subscriberOverConstantByCpu: number;
     /** decision/redis floor within each round (both measured seconds apart). */
     decisionOverRedisFloorPerRound: number[];
   };
@@ -68,7 +72,12 @@ export function summariseLoad(runs: LoadRun[]): LoadSummary {
       cpu: medianCpu(mine.map((r) => r.cpu)),
     };
   };
-  const scenarios = { decision: of('decision'), redis: of('redis'), constant: of('constant') };
+  const scenarios = {
+    decision: of('decision'),
+    subscriber: of('subscriber'),
+    redis: of('redis'),
+    constant: of('constant'),
+  };
   const perRound = scenarios.decision.perRoundRps.map(
     (rps, i) => rps / (scenarios.redis.perRoundRps[i] ?? Number.NaN),
   );
@@ -84,6 +93,13 @@ export function summariseLoad(runs: LoadRun[]): LoadSummary {
       decisionOverRedisFloorByCpu: ourCpu(scenarios.redis.cpu) / ourCpu(scenarios.decision.cpu),
       decisionOverConstant: scenarios.decision.rps / scenarios.constant.rps,
       redisFloorOverConstant: scenarios.redis.rps / scenarios.constant.rps,
+      subscriberOverConstant: median(
+        scenarios.subscriber.perRoundRps.map(
+          (rps, i) => rps / (scenarios.constant.perRoundRps[i] ?? Number.NaN),
+        ),
+      ),
+      subscriberOverConstantByCpu:
+        ourCpu(scenarios.constant.cpu) / ourCpu(scenarios.subscriber.cpu),
       decisionOverRedisFloorPerRound: perRound,
     },
     failures,
@@ -91,12 +107,17 @@ export function summariseLoad(runs: LoadRun[]): LoadSummary {
 }
 
 export const DECISION_OVER_FLOOR_GOAL = 0.9;
+export const SUBSCRIBER_OVER_CONSTANT_GOAL = 0.8;
 
 export function ourCpu(cpu: CpuPerRequest): number {
   return CPU_GROUPS.reduce((acc, g) => acc + cpu[g], 0);
 }
 
-export function evaluateGoals(redis: RedisWorkResult, load: LoadSummary): Goal[] {
+export function evaluateGoals(
+  redis: RedisWorkResult,
+  load: LoadSummary,
+  subscriber: SubscriberWork,
+): Goal[] {
   const begun = redis.cases.filter((c) => c.windowBegun);
   const maxCommands = Math.max(...begun.map((c) => c.commands));
   const roundTrips = [...new Set(redis.cases.map((c) => c.roundTrips))].join('/');
@@ -133,6 +154,16 @@ export function evaluateGoals(redis: RedisWorkResult, load: LoadSummary): Goal[]
       name: `Load: decision ≥ ${DECISION_OVER_FLOOR_GOAL}× one-bare-call floor (req/s, median of rounds)`,
       value: `${ratio.toFixed(2)}×`,
       pass: ratio >= DECISION_OVER_FLOOR_GOAL,
+    },
+    {
+      name: `Redis commands per subscriber decision = 0 (${subscriber.decisions} decisions: ${subscriber.reasons.join(', ')})`,
+      value: `${subscriber.commands} command(s), ${subscriber.roundTrips} round trip(s)`,
+      pass: subscriber.commands === 0 && subscriber.reasons.join() === 'subscriber',
+    },
+    {
+      name: `Load: subscriber ≥ ${SUBSCRIBER_OVER_CONSTANT_GOAL}× constant-JSON floor (req/s, median of rounds)`,
+      value: `${load.ratios.subscriberOverConstant.toFixed(2)}× (by CPU ${load.ratios.subscriberOverConstantByCpu.toFixed(2)}×)`,
+      pass: load.ratios.subscriberOverConstant >= SUBSCRIBER_OVER_CONSTANT_GOAL,
     },
   ];
 }
