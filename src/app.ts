@@ -7,6 +7,7 @@ import { validationHook } from './http/validation';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
 import { checkoutCompleteRoutes } from './routes/checkout-complete';
+import { mountDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jwksRoutes } from './routes/jwks';
 import { portalRoutes } from './routes/portal';
@@ -31,6 +32,7 @@ export function createApp(services: Services) {
   app.route(PAYWALL_PREFIX, checkoutCompleteRoutes);
   app.route(PAYWALL_PREFIX, webhookRoutes);
   app.route(PAYWALL_PREFIX, portalRoutes);
+  mountDocs(app);
   app.route('/', jwksRoutes);
 
   // Our reserved prefix never reaches the origin; every other path is the site's.
