@@ -64,18 +64,26 @@ export function buildServices(env: Env): Services {
   };
   const readers = createReaderIdSigner(env.READER_ID_SECRET);
   const now = () => new Date();
-  const billing = createBilling({
-    stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }),
-    store: subscribers,
-    signer: readers,
-    passDays: config.offers.contributions?.passDays ?? 30,
-    now,
-  });
+  // Built on first use: an isolate that only answers access decisions and article pages
+  // never needs the Stripe client.
+  let billing: Billing | undefined;
   return {
     config,
     originUrl: env.ORIGIN_URL,
     environment: env.ENVIRONMENT,
-    billing,
+    get billing() {
+      billing ??= createBilling({
+        stripe: createStripeClient({
+          secretKey: env.STRIPE_SECRET_KEY,
+          apiBase: env.STRIPE_API_BASE,
+        }),
+        store: subscribers,
+        signer: readers,
+        passDays: config.offers.contributions?.passDays ?? 30,
+        now,
+      });
+      return billing;
+    },
     stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET,
     eventClaims: createEventClaims({
       redis,

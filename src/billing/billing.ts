@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { SubscriberRecord } from '../entitlements/record';
 import type { SubscriberStore } from '../entitlements/store';
 import type { ReaderIdSigner } from '../reader/reader-id';
-import { isOurs, recordFromPayment, recordFromSubscription } from './sync';
+import { idOf, isOurs, recordFromPayment, recordFromSubscription } from './sync';
 
 /**
  * Keeps subscriber records in step with Stripe. Every sync re-fetches the object from
@@ -71,9 +71,4 @@ export function createBilling(deps: {
     },
   };
   return billing;
-}
-
-function idOf(ref: string | { id: string } | null): string | null {
-  if (ref === null) return null;
-  return typeof ref === 'string' ? ref : ref.id;
 }

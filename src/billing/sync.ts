@@ -82,7 +82,8 @@ function entitlementKind(value: string | undefined, fallback: EntitlementKind): 
     : fallback;
 }
 
-function idOf(ref: string | { id: string } | null): string | undefined {
+/** A Stripe reference that may be an id or an expanded object. */
+export function idOf(ref: string | { id: string } | null): string | undefined {
   if (ref === null) return undefined;
   return typeof ref === 'string' ? ref : ref.id;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toBase64Url } from '../encoding';
 
 /**
  * A subscriber's record in Redis: what billing says about them, kept in step with Stripe by
@@ -57,8 +58,5 @@ export const subscriberRecordSchema = z.object({
 export type SubscriberRecord = z.infer<typeof subscriberRecordSchema>;
 
 export function newSubscriberId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return `sbr_${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+  return `sbr_${toBase64Url(crypto.getRandomValues(new Uint8Array(16)))}`;
 }

@@ -21,13 +21,16 @@ export function renderArticle(
       : decision.access === 'denied'
         ? 'walled'
         : 'granted';
-  const promptHtml = renderPrompt({
-    offers: config.offers,
-    copy: config.prompt,
-    returnTo,
-    variant: mode === 'walled' ? 'wall' : 'support',
-    meter: meter && { limit: meter.limit, used: meter.used, remaining: meter.remaining },
-  });
+  const promptHtml =
+    mode === 'crawler'
+      ? ''
+      : renderPrompt({
+          offers: config.offers,
+          copy: config.prompt,
+          returnTo,
+          variant: mode === 'walled' ? 'wall' : 'support',
+          meter: meter && { limit: meter.limit, used: meter.used, remaining: meter.remaining },
+        });
   const noticeHtml =
     mode === 'granted' && meter && decision.reason === 'metered'
       ? renderMeterNotice({

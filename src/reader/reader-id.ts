@@ -1,3 +1,5 @@
+import { fromBase64Url, toBase64Url } from '../encoding';
+
 /**
  * Reader ids: 128 random bits, signed with HMAC-SHA256 under READER_ID_SECRET, so an id we
  * never issued (guessed, forged, or copied from another site) is recognised and replaced
@@ -62,19 +64,4 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 
 function encode(text: string): Uint8Array {
   return new TextEncoder().encode(text);
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array | null {
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
 }

@@ -4,6 +4,8 @@ import type { ReaderIdSigner } from './reader-id';
 export interface Reader {
   /** The signed reader id to hand back (the site stores it in `__Host-paywall_rid`). */
   token: string;
+  /** The raw, pseudonymous reader id inside the token. */
+  id: string;
   /** True when the caller's id was missing, forged or never issued, and we made a new one. */
   issued: boolean;
   /** The meter's subject: the site's signed-in user when known, else the reader id. */
@@ -25,5 +27,5 @@ export async function resolveReader(
   // an HMAC pseudonym.
   const userKey = input.userId ? await signer.pseudonym(input.userId) : undefined;
   const subject = userKey ? `u:${userKey}` : `r:${reader.id}`;
-  return { token: reader.token, issued: reader.issued, subject, userKey };
+  return { token: reader.token, id: reader.id, issued: reader.issued, subject, userKey };
 }

@@ -1,9 +1,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { decide } from '../access/decide';
 import type { Entitlement } from '../entitlements/resolve';
-import { AppError } from '../errors';
 import { requireSiteApiKey } from '../http/api-key';
+import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { validationHook } from '../http/validation';
 import { isCrawlerIp } from '../proxy/crawler';
@@ -18,15 +17,7 @@ const accessRoute = createRoute({
   path: '/v1/access',
   summary: 'Access decision for one reader and one article',
   security: [{ siteApiKey: [] }],
-  middleware: [
-    requireSiteApiKey(),
-    bodyLimit({
-      maxSize: MAX_ACCESS_BODY_BYTES,
-      onError: () => {
-        throw new AppError('invalid_request', `The body exceeds ${MAX_ACCESS_BODY_BYTES} bytes.`);
-      },
-    }),
-  ] as const,
+  middleware: [requireSiteApiKey(), limitBody(MAX_ACCESS_BODY_BYTES)] as const,
   request: {
     body: { required: true, content: { 'application/json': { schema: AccessRequestSchema } } },
   },

@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import {
   type ChoiceInput,
   checkoutIdempotencyKey,
@@ -9,6 +8,7 @@ import {
 } from '../billing/checkout';
 import { safeReturnPath } from '../billing/return-to';
 import { AppError } from '../errors';
+import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { readCookie, setReaderCookie } from '../http/cookies';
 import { requireSiteOrBrowserForm } from '../http/site-origin';
@@ -32,15 +32,7 @@ const checkoutRoute = createRoute({
   method: 'post',
   path: '/v1/checkout',
   summary: 'Create a Stripe Checkout Session (303 for the prompt form, { url } for JSON)',
-  middleware: [
-    requireSiteOrBrowserForm(),
-    bodyLimit({
-      maxSize: 8 * 1024,
-      onError: () => {
-        throw new AppError('invalid_request', 'The body is too large.');
-      },
-    }),
-  ] as const,
+  middleware: [requireSiteOrBrowserForm(), limitBody(8 * 1024)] as const,
   request: {
     body: {
       // Not `required`: with two media types, zod-openapi would then run both validators on
@@ -114,7 +106,8 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 
     const reader = await resolveReader(readerInput, services.readers);
     if (!isJson && reader.issued) setReaderCookie(c, reader.token);
-    const readerId = reader.subject.slice(2);
+    // Signed-in readers are limited and linked as their user, like the meter counts them.
+    const readerId = reader.userKey ?? reader.id;
 
     const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
     let limited: Awaited<ReturnType<typeof services.checkoutRateLimit.check>>;

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { handleStripeEvent, verifyStripeEvent } from '../billing/webhooks';
 import { AppError } from '../errors';
+import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { logEvent } from '../log';
 import { errorResponse } from '../schemas/error';
@@ -13,14 +13,7 @@ const webhookRoute = createRoute({
   method: 'post',
   path: '/v1/webhooks/stripe',
   summary: 'Stripe events: signed, processed exactly once, re-fetched from Stripe',
-  middleware: [
-    bodyLimit({
-      maxSize: MAX_WEBHOOK_BYTES,
-      onError: () => {
-        throw new AppError('invalid_request', 'The body is too large.');
-      },
-    }),
-  ] as const,
+  middleware: [limitBody(MAX_WEBHOOK_BYTES)] as const,
   responses: {
     200: {
       description: 'Processed, a duplicate, or a type we do not handle',
