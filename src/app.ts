@@ -11,6 +11,7 @@ import { mountDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jwksRoutes } from './routes/jwks';
 import { portalRoutes } from './routes/portal';
+import { promptRoutes } from './routes/prompt';
 import { proxyToOrigin } from './routes/proxy';
 import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
@@ -32,6 +33,7 @@ export function createApp(services: Services) {
   app.route(PAYWALL_PREFIX, checkoutCompleteRoutes);
   app.route(PAYWALL_PREFIX, webhookRoutes);
   app.route(PAYWALL_PREFIX, portalRoutes);
+  app.route(PAYWALL_PREFIX, promptRoutes);
   mountDocs(app);
   app.route('/', jwksRoutes);
 

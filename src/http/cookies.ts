@@ -1,12 +1,13 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 
-/**
- * Our two cookies, `__Host-` prefixed: Secure, Path=/, no Domain, so no other subdomain can
- * set or read them; HttpOnly so page scripts cannot either.
- */
-export const READER_COOKIE = '__Host-paywall_rid';
-export const ENTITLEMENT_COOKIE = '__Host-paywall_ent';
+import {
+  ENTITLEMENT_COOKIE,
+  READER_COOKIE,
+  READER_COOKIE_MAX_AGE_SECONDS,
+} from '../schemas/cookies';
+
+export { ENTITLEMENT_COOKIE, READER_COOKIE };
 
 const ATTRIBUTES = { path: '/', secure: true, httpOnly: true, sameSite: 'Lax' } as const;
 
@@ -16,7 +17,11 @@ export function readCookie(c: Context, name: 'paywall_rid' | 'paywall_ent'): str
 }
 
 export function setReaderCookie(c: Context, readerToken: string): void {
-  setCookie(c, 'paywall_rid', readerToken, { ...ATTRIBUTES, prefix: 'host', maxAge: 400 * 86_400 });
+  setCookie(c, 'paywall_rid', readerToken, {
+    ...ATTRIBUTES,
+    prefix: 'host',
+    maxAge: READER_COOKIE_MAX_AGE_SECONDS,
+  });
 }
 
 /** Lives as long as the refresh horizon, so an expired token can still be refreshed. */

@@ -91,4 +91,8 @@ export const AccessResponseSchema = z
   .openapi('AccessResponse');
 
 export type AccessRequest = z.infer<typeof AccessRequestSchema>;
+/** What a caller sends: `reader` and `consume` may be left out. */
+export type AccessRequestInput = z.input<typeof AccessRequestSchema>;
 export type AccessResponse = z.infer<typeof AccessResponseSchema>;
+export type AccessReason = z.infer<typeof AccessReasonSchema>;
+export type Entitlement = z.infer<typeof EntitlementSchema>;

@@ -1,0 +1,171 @@
+import type { AccessRequestInput } from '../schemas/access';
+import { askAccessApi } from './api';
+import {
+  clearEntitlementCookie,
+  entitlementCookie,
+  type PaywallCookies,
+  readerCookie,
+  readPaywallCookies,
+} from './cookies';
+import { fallbackDecision, type PaywallDecision, subscriberDecision } from './decision';
+import { forwardToService } from './forward';
+import { PromptCache, type PromptOptions, promptQuery } from './prompt';
+import { createTokenVerifier } from './token';
+
+export interface PaywallClientOptions {
+  /** Where the service runs, e.g. `https://paywall.example.com` or `http://127.0.0.1:8787`. */
+  baseUrl: string;
+  /** A site API key (`SITE_API_KEYS`). Keep it server-side: it never reaches a browser. */
+  apiKey: string;
+  /** Defaults to `<baseUrl>/.well-known/jwks.json`. */
+  jwksUrl?: string;
+  fetch?: typeof fetch;
+  /** Time limit for one access API call, body included. Default 500 ms. */
+  timeoutMs?: number;
+  /** Must match the service's `ENTITLEMENT_ISSUER` / `ENTITLEMENT_AUDIENCE`. */
+  issuer?: string;
+  audience?: string;
+  /** When the API cannot answer: `open` (the service's default) grants, `closed` walls. */
+  onFailure?: 'open' | 'closed';
+  /** The service's `entitlements.refreshHorizonDays` in seconds: an expired token can still be refreshed this long. */
+  entitlementCookieMaxAgeSeconds?: number;
+  /** The clock, for tests. */
+  now?: () => Date;
+}
+
+export type Article = AccessRequestInput['article'];
+
+export interface DecideOptions {
+  /** The site's own signed-in user id: links a subscriber's devices, meters them as one. */
+  userId?: string;
+  /** `false` peeks without counting a read. */
+  consume?: boolean;
+  /**
+   * The reader's IP, for verified-crawler checks. By default the client reads
+   * `CF-Connecting-IP` only when running on Cloudflare (`request.cf` present), where no
+   * client can forge it; elsewhere pass the address your platform vouches for.
+   */
+  ip?: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 500;
+export const DEFAULT_ISSUER = 'urn:edge-paywall';
+export const DEFAULT_AUDIENCE = 'urn:edge-paywall:site';
+const THIRTY_DAYS_SECONDS = 30 * 86_400;
+const MAX_USER_AGENT = 1024;
+
+export type PaywallClient = ReturnType<typeof createPaywallClient>;
+
+/**
+ * The site's side of the paywall, for its own edge middleware. Create it once per isolate
+ * (module scope): the JWKS and prompt caches live in it.
+ */
+export function createPaywallClient(options: PaywallClientOptions) {
+  const base = new URL(options.baseUrl);
+  const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  const now = options.now ?? (() => new Date());
+  const policy = options.onFailure ?? 'open';
+  const cookieMaxAge = options.entitlementCookieMaxAgeSeconds ?? THIRTY_DAYS_SECONDS;
+  const verify = createTokenVerifier({
+    jwksUrl: new URL(options.jwksUrl ?? '/.well-known/jwks.json', base),
+    issuer: options.issuer ?? DEFAULT_ISSUER,
+    audience: options.audience ?? DEFAULT_AUDIENCE,
+    fetch: fetchImpl,
+  });
+  const api = {
+    url: new URL('/_paywall/v1/access', base).toString(),
+    apiKey: options.apiKey,
+    fetch: fetchImpl,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  };
+  const prompts = new PromptCache();
+
+  /**
+   * request → cookies → local token check (a subscriber stops here, no call) → access API
+   * → decision + the cookies to set.
+   */
+  async function decide(
+    request: Request,
+    article: Article,
+    opts: DecideOptions = {},
+  ): Promise<PaywallDecision> {
+    const cookies = readPaywallCookies(request.headers.get('cookie'));
+    if (cookies.token) {
+      const entitlement = await verify(cookies.token, now());
+      if (entitlement) return subscriberDecision(entitlement, cookies.readerId);
+    }
+    const result = await askAccessApi(api, {
+      article,
+      reader: readerInput(request, cookies, opts),
+      consume: opts.consume ?? true,
+    });
+    if (!result.ok) return fallbackDecision(policy, result.failure, cookies.readerId);
+    const body = result.body;
+    const setCookie: string[] = [];
+    if (body.reader.id !== cookies.readerId) setCookie.push(readerCookie(body.reader.id));
+    if (body.entitlement?.token)
+      setCookie.push(entitlementCookie(body.entitlement.token, cookieMaxAge));
+    else if (body.reader.clearToken) setCookie.push(clearEntitlementCookie());
+    return { ...body, source: 'api', setCookie };
+  }
+
+  /**
+   * The support prompt's HTML fragment for this decision (styles included), for sites that
+   * draw the wall themselves. Null when the service cannot be reached in time.
+   */
+  async function prompt(decision: PaywallDecision, opts: PromptOptions): Promise<string | null> {
+    const url = new URL(`/_paywall/v1/prompt?${promptQuery(decision, opts)}`, base).toString();
+    const cached = prompts.get(url, Date.now());
+    if (cached !== undefined) return cached;
+    try {
+      const response = await fetchImpl(url, { signal: AbortSignal.timeout(api.timeoutMs) });
+      if (!response.ok) {
+        await response.body?.cancel();
+        return null;
+      }
+      const html = await response.text();
+      prompts.set(url, html, Date.now());
+      return html;
+    } catch {
+      return null;
+    }
+  }
+
+  return {
+    decide,
+    prompt,
+    /** Passes `/_paywall/*` (the prompt's checkout and portal forms) through to the service. */
+    forward: (request: Request) => forwardToService(request, base, fetchImpl),
+  };
+}
+
+function readerInput(
+  request: Request,
+  cookies: PaywallCookies,
+  opts: DecideOptions,
+): AccessRequestInput['reader'] {
+  const cf = (request as { cf?: unknown }).cf;
+  const ip = opts.ip ?? (cf ? request.headers.get('cf-connecting-ip') : null) ?? undefined;
+  const userAgent = request.headers.get('user-agent')?.slice(0, MAX_USER_AGENT);
+  return {
+    id: cookies.readerId,
+    token: cookies.token,
+    userId: opts.userId,
+    ip,
+    userAgent,
+  };
+}
+
+/**
+ * The decision's cookies on a response, which becomes personal: no shared cache may keep it.
+ * Returns a new Response (a fetched one's headers cannot be changed in place).
+ */
+export function withDecision(response: Response, decision: PaywallDecision): Response {
+  const out = new Response(response.body, response);
+  for (const cookie of decision.setCookie) out.headers.append('set-cookie', cookie);
+  out.headers.set('cache-control', 'private, no-store');
+  out.headers.set('paywall-decision', `${decision.access}; reason=${decision.reason}`);
+  return out;
+}
+
+export const isPaywallPath = (url: string | URL) => new URL(url).pathname.startsWith('/_paywall/');

@@ -1,0 +1,44 @@
+import {
+  ENTITLEMENT_COOKIE,
+  READER_COOKIE,
+  READER_COOKIE_MAX_AGE_SECONDS,
+} from '../schemas/cookies';
+
+/** The same attributes the service uses when it sits in front of the site. */
+const ATTRIBUTES = 'Path=/; Secure; HttpOnly; SameSite=Lax';
+/** Cookie values we set are base64url and dots; anything else read back is not ours. */
+const COOKIE_VALUE = /^[A-Za-z0-9._-]*$/;
+
+export interface PaywallCookies {
+  readerId?: string;
+  token?: string;
+}
+
+/** Our two cookies from a `Cookie` header; the site's own cookies are left alone. */
+export function readPaywallCookies(header: string | null): PaywallCookies {
+  const found: PaywallCookies = {};
+  if (!header) return found;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (!COOKIE_VALUE.test(value) || value === '') continue;
+    // First occurrence wins, as in browsers' ordering (longest path first, then oldest).
+    if (name === READER_COOKIE) found.readerId ??= value;
+    else if (name === ENTITLEMENT_COOKIE) found.token ??= value;
+  }
+  return found;
+}
+
+export function readerCookie(readerId: string): string {
+  return `${READER_COOKIE}=${readerId}; Max-Age=${READER_COOKIE_MAX_AGE_SECONDS}; ${ATTRIBUTES}`;
+}
+
+export function entitlementCookie(token: string, maxAgeSeconds: number): string {
+  return `${ENTITLEMENT_COOKIE}=${token}; Max-Age=${maxAgeSeconds}; ${ATTRIBUTES}`;
+}
+
+export function clearEntitlementCookie(): string {
+  return `${ENTITLEMENT_COOKIE}=; Max-Age=0; ${ATTRIBUTES}`;
+}

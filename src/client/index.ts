@@ -1,0 +1,28 @@
+/**
+ * `edge-paywall/client`: the paywall from the site's own edge middleware (a Worker, Pages
+ * `_middleware`, Next.js `middleware.ts`). Subscribers are verified locally against the JWKS
+ * (no call); everyone else costs one `POST /_paywall/v1/access`, under a time limit, failing
+ * open as the service does. Types come from the service's own zod schemas.
+ */
+export type {
+  AccessReason,
+  AccessRequestInput,
+  AccessResponse,
+  Entitlement,
+} from '../schemas/access';
+export { ENTITLEMENT_COOKIE, READER_COOKIE } from '../schemas/cookies';
+export type { ApiFailure } from './api';
+export {
+  type Article,
+  createPaywallClient,
+  DEFAULT_AUDIENCE,
+  DEFAULT_ISSUER,
+  DEFAULT_TIMEOUT_MS,
+  type DecideOptions,
+  isPaywallPath,
+  type PaywallClient,
+  type PaywallClientOptions,
+  withDecision,
+} from './client';
+export type { PaywallDecision } from './decision';
+export type { PromptOptions } from './prompt';

@@ -1,0 +1,49 @@
+import type { PaywallDecision } from './decision';
+
+export interface PromptOptions {
+  /** The article's same-site path: where the reader comes back to after checkout. */
+  returnTo: string;
+  /** Defaults to `wall` for a denied decision, `support` for a granted one. */
+  variant?: 'wall' | 'support';
+}
+
+/**
+ * The query for `GET /_paywall/v1/prompt`: which prompt fits this decision. Only a meter that
+ * ran out says "you have read your N free articles"; a premium article gets the plain wall.
+ */
+export function promptQuery(decision: PaywallDecision, options: PromptOptions): URLSearchParams {
+  const variant = options.variant ?? (decision.access === 'denied' ? 'wall' : 'support');
+  const query = new URLSearchParams({ returnTo: options.returnTo, variant });
+  if (variant === 'wall' && decision.reason === 'meter_exhausted' && decision.meter) {
+    query.set('limit', String(decision.meter.limit));
+    query.set('used', String(decision.meter.used));
+  }
+  return query;
+}
+
+/**
+ * A small per-isolate cache: the fragment is the same for everyone with the same query, and
+ * the service marks it cacheable for 5 minutes.
+ */
+export class PromptCache {
+  readonly #entries = new Map<string, { html: string; expires: number }>();
+  constructor(
+    private readonly ttlMs = 300_000,
+    private readonly maxEntries = 200,
+  ) {}
+
+  get(key: string, now: number): string | undefined {
+    const hit = this.#entries.get(key);
+    if (hit && hit.expires > now) return hit.html;
+    this.#entries.delete(key);
+    return undefined;
+  }
+
+  set(key: string, html: string, now: number): void {
+    if (this.#entries.size >= this.maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(key, { html, expires: now + this.ttlMs });
+  }
+}

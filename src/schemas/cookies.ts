@@ -1,0 +1,11 @@
+/**
+ * Cookie names are part of the v1 contract: the service sets them when it sits in front of
+ * the site, and the edge-middleware client (src/client) reads and sets the same ones on the
+ * site's own domain. `__Host-` prefixed: Secure, Path=/, no Domain, so no other subdomain can
+ * set or read them; HttpOnly so page scripts cannot either.
+ */
+export const READER_COOKIE = '__Host-paywall_rid';
+export const ENTITLEMENT_COOKIE = '__Host-paywall_ent';
+
+/** Browsers cap cookie lifetimes at 400 days; the reader id lives that long. */
+export const READER_COOKIE_MAX_AGE_SECONDS = 400 * 86_400;
