@@ -45,7 +45,7 @@ export default defineConfig({
   test: {
     globalSetup: ['./tests/global-setup.ts'],
     include: ['tests/**/*.test.ts'],
-    exclude: ['tests/e2e/**', 'node_modules/**'],
+    exclude: ['tests/e2e/**', 'tests/examples/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -10,6 +10,12 @@ declare namespace Cloudflare {
     PAYWALL_CONFIG: unknown;
     TEST_UPSTASH_MEMORY_URL: string;
     TEST_HANGING_URL: string;
+    /** tests/examples: the example site Worker's bindings and the real service it asks. */
+    PAYWALL_URL: string;
+    PAYWALL_API_KEY: string;
+    TEST_SERVICE_URL: string;
+    TEST_DIRECT_SERVICE_URL: string;
+    TEST_SIGNING_KEYS: string;
     TEST_CLOSED_URL: string;
     TEST_REDIS_BACKEND: 'redis' | 'memory';
     ENTITLEMENT_SIGNING_KEYS: string;

@@ -38,6 +38,8 @@ export interface Stack {
   originUrl: string;
   /** `kid` of the only signing key: the JWKS must publish exactly this. */
   signingKid: string;
+  /** ENTITLEMENT_SIGNING_KEYS as given to the worker (private): tests mint tokens with it. */
+  signingKeys: string;
   keyPrefix: string;
   tokenTtlSeconds: number;
   stop(): Promise<void>;
@@ -49,17 +51,22 @@ export interface Stack {
  */
 const INSPECTOR_OFF = '{"e2e":"wrangler inspector proxy off"}';
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** Origins besides the worker's own whose forms may post to checkout (`allowedOrigins`). */
+  allowedOrigins?: string[];
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const cleanup = new Cleanup();
   try {
-    return await start(cleanup);
+    return await start(cleanup, options);
   } catch (error) {
     await cleanup.run();
     throw error;
   }
 }
 
-async function start(cleanup: Cleanup): Promise<Stack> {
+async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'edge-paywall-e2e-'));
   // Also when vitest exits on Ctrl-C without running the global teardown: the children are
   // killed by bench/support/child.ts's own exit hook, the in-process servers die with us.
@@ -112,7 +119,10 @@ async function start(cleanup: Cleanup): Promise<Stack> {
     STRIPE_SECRET_KEY: 'sk_test_local',
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_API_BASE: stripe.url,
-    PAYWALL_CONFIG: JSON.stringify({ entitlements: { tokenTtlSeconds: TOKEN_TTL_SECONDS } }),
+    PAYWALL_CONFIG: JSON.stringify({
+      entitlements: { tokenTtlSeconds: TOKEN_TTL_SECONDS },
+      allowedOrigins: options.allowedOrigins ?? [],
+    }),
   };
   // `--var NAME:VALUE` splits at the first colon only, so URLs and JSON pass unchanged.
   const args = [
@@ -156,6 +166,7 @@ async function start(cleanup: Cleanup): Promise<Stack> {
     stripeUrl: stripe.url,
     originUrl: origin.url,
     signingKid: signingKey.kid ?? '',
+    signingKeys: vars.ENTITLEMENT_SIGNING_KEYS ?? '[]',
     keyPrefix,
     tokenTtlSeconds: TOKEN_TTL_SECONDS,
     stop: () => cleanup.run(),

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app';
+import type { Services } from '../../src/services';
 import { BASE, callWorker } from '../support/worker';
 
 type Operation = {
@@ -11,16 +13,23 @@ type Doc = {
   components: { schemas: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
 };
 
-// Every route the app serves, as method + path.
+// Every route the app serves, read from the app itself (method + path), so a new route
+// cannot be forgotten here. The docs routes and the catch-alls (404 under /_paywall, the
+// proxy) are not API operations.
+const NOT_OPERATIONS = new Set([
+  '/_paywall/openapi.json',
+  '/_paywall/docs',
+  '/_paywall/*',
+  '/*',
+  '*',
+]);
 const ROUTES: [string, string][] = [
-  ['post', '/_paywall/v1/access'],
-  ['get', '/_paywall/healthz'],
-  ['post', '/_paywall/v1/checkout'],
-  ['get', '/_paywall/checkout/complete'],
-  ['post', '/_paywall/v1/webhooks/stripe'],
-  ['post', '/_paywall/v1/portal'],
-  ['get', '/.well-known/jwks.json'],
-];
+  ...new Set(
+    createApp({} as Services)
+      .routes.filter((r) => r.method !== 'ALL' && !NOT_OPERATIONS.has(r.path))
+      .map((r) => `${r.method.toLowerCase()} ${r.path}`),
+  ),
+].map((route) => route.split(' ') as [string, string]);
 
 describe('GET /_paywall/openapi.json', () => {
   it('is an OpenAPI 3.1 document listing every route with its schemas and the error envelope', async () => {
@@ -28,6 +37,11 @@ describe('GET /_paywall/openapi.json', () => {
     expect(response.status).toBe(200);
     const doc = (await response.json()) as Doc;
     expect(doc.openapi).toBe('3.1.0');
+    // The app's own list, checked against what we know it serves (including the newest route).
+    expect(ROUTES).toContainEqual(['post', '/_paywall/v1/access']);
+    expect(ROUTES).toContainEqual(['get', '/_paywall/v1/prompt']);
+    expect(ROUTES).toContainEqual(['get', '/.well-known/jwks.json']);
+    expect(ROUTES.length).toBeGreaterThanOrEqual(8);
     for (const [method, path] of ROUTES) {
       const op = doc.paths[path]?.[method];
       expect(op, `${method.toUpperCase()} ${path}`).toBeDefined();
@@ -46,6 +60,11 @@ describe('GET /_paywall/openapi.json', () => {
       'Jwks',
     ]) {
       expect(doc.components.schemas[name], name).toBeDefined();
+    }
+    // Query schemas become parameters: the prompt's are all there.
+    const promptParams = JSON.stringify(doc.paths['/_paywall/v1/prompt']?.get);
+    for (const name of ['returnTo', 'variant', 'limit', 'used']) {
+      expect(promptParams).toContain(`"name":"${name}","in":"query"`);
     }
     expect(doc.components.securitySchemes?.siteApiKey).toMatchObject({
       type: 'http',

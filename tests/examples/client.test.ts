@@ -1,0 +1,98 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { createPaywallClient, type PaywallDecision } from '../../src/client';
+import { ACCESS_CALL, callsDuring, JWKS_CALL, SITE } from './support';
+
+// The client on its own, against the real service (counted at its door) and broken ones.
+
+const article = { id: 'client-test/one' };
+const request = (cookie?: string) =>
+  new Request(`${SITE}/client-test`, { headers: cookie ? { cookie } : {} });
+
+describe('createPaywallClient', () => {
+  it('answers within its time limit, open by default, when the service hangs or refuses', async () => {
+    for (const [baseUrl, failure] of [
+      [env.TEST_HANGING_URL, 'timeout'],
+      [env.TEST_CLOSED_URL, 'network'],
+    ] as const) {
+      const client = createPaywallClient({ baseUrl, apiKey: 'local-dev-key', timeoutMs: 300 });
+      const started = Date.now();
+      const decision = await client.decide(request(), article);
+      expect(Date.now() - started).toBeLessThan(300 + 700);
+      expect(decision).toMatchObject({
+        access: 'granted',
+        reason: 'degraded',
+        source: 'fallback',
+        failure,
+        setCookie: [],
+      });
+    }
+  });
+
+  it('walls instead when told to fail closed, as the service can', async () => {
+    const client = createPaywallClient({
+      baseUrl: env.TEST_CLOSED_URL,
+      apiKey: 'local-dev-key',
+      onFailure: 'closed',
+    });
+    const decision = await client.decide(request(), article);
+    expect(decision).toMatchObject({ access: 'denied', reason: 'degraded', source: 'fallback' });
+  });
+
+  it('fails open on a wrong API key and says why, without throwing', async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'wrong-key' });
+    const { result, calls } = await callsDuring(() => client.decide(request(), article));
+    expect(calls(ACCESS_CALL)).toBe(1);
+    expect(result).toMatchObject({ source: 'fallback', failure: 'http_401' });
+  });
+
+  it('never fetches the JWKS for a reader without an entitlement cookie', async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
+    const { result, calls } = await callsDuring(() => client.decide(request(), article));
+    expect(calls(ACCESS_CALL)).toBe(1);
+    expect(calls(JWKS_CALL)).toBe(0);
+    expect(result.source).toBe('api');
+    expect(result.setCookie).toEqual([
+      expect.stringMatching(
+        /^__Host-paywall_rid=[\w.-]+; Max-Age=34560000; Path=\/; Secure; HttpOnly; SameSite=Lax$/,
+      ),
+    ]);
+  });
+
+  it('peeks without counting when asked (consume: false)', async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
+    const first = await client.decide(request(), { id: 'client-test/peek' }, { consume: false });
+    expect(first.meter?.used).toBe(0);
+    const cookie = `__Host-paywall_rid=${first.reader.id}`;
+    const second = await client.decide(
+      request(cookie),
+      { id: 'client-test/peek' },
+      { consume: false },
+    );
+    expect(second.meter?.used).toBe(0);
+    expect(second.setCookie).toEqual([]);
+  });
+
+  it('fetches the prompt fragment for a decision once, then serves it from its cache', async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
+    const walled = {
+      access: 'denied',
+      reason: 'meter_exhausted',
+      meter: { limit: 3, used: 3, remaining: 0, resetsAt: new Date().toISOString() },
+    } as PaywallDecision;
+    const { result: html, calls } = await callsDuring(async () => {
+      const once = await client.prompt(walled, { returnTo: '/client-test' });
+      const twice = await client.prompt(walled, { returnTo: '/client-test' });
+      expect(twice).toBe(once);
+      return once;
+    });
+    expect(calls('GET /_paywall/v1/prompt')).toBe(1);
+    expect(html).toMatch(/^<style/);
+    expect(html).toContain('data-pw-variant="wall"');
+    expect(html).toContain('name="returnTo" value="/client-test"');
+    expect(html).toContain('3 free articles');
+
+    const down = createPaywallClient({ baseUrl: env.TEST_CLOSED_URL, apiKey: 'local-dev-key' });
+    expect(await down.prompt(walled, { returnTo: '/client-test' })).toBeNull();
+  });
+});

@@ -1,0 +1,52 @@
+/// <reference types="node" />
+import type { TestProject } from 'vitest/node';
+import { type Stack, startStack } from '../e2e/stack';
+import { startCountingProxy } from '../support/counting-proxy';
+import { startClosedPort, startHangingServer } from '../support/fault-servers';
+
+/** The site the example Worker plays in these tests; its forms post from this origin. */
+export const SITE_ORIGIN = 'https://site.example';
+
+// The real service (wrangler dev with upstash-local, the Stripe emulator and the demo origin,
+// as the browser journeys use it), with a counting proxy at its door, and two broken
+// "services": a closed port and one that accepts connections and never answers.
+let stack: Stack | undefined;
+
+export default async function setup(project: TestProject) {
+  const started = Date.now();
+  stack = await startStack({ allowedOrigins: [SITE_ORIGIN] });
+  const counted = await startCountingProxy(stack.url);
+  const hanging = await startHangingServer();
+  const closed = await startClosedPort();
+  console.log(`[examples] service up in ${Date.now() - started} ms: ${stack.url}`);
+  project.provide('examples', {
+    serviceUrl: counted.url,
+    directServiceUrl: stack.url,
+    stripeUrl: stack.stripeUrl,
+    signingKeys: stack.signingKeys,
+    hangingUrl: hanging.url,
+    closedUrl: closed.url,
+  });
+  return async () => {
+    await counted.close();
+    await hanging.close();
+    await stack?.stop();
+    stack = undefined;
+  };
+}
+
+export interface ExamplesContext {
+  /** The service behind the counting proxy: what the example Worker is pointed at. */
+  serviceUrl: string;
+  directServiceUrl: string;
+  stripeUrl: string;
+  signingKeys: string;
+  hangingUrl: string;
+  closedUrl: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    examples: ExamplesContext;
+  }
+}

@@ -1,0 +1,74 @@
+import { env, exports } from 'cloudflare:workers';
+import { importJWK, type JWTPayload, SignJWT } from 'jose';
+import { CookieJar } from '../support/browser-like';
+
+/** The example site's origin in these tests (allowed to post the prompt's forms). */
+export const SITE = 'https://site.example';
+export const ACCESS_CALL = 'POST /_paywall/v1/access';
+export const JWKS_CALL = 'GET /.well-known/jwks.json';
+
+/** What reached the service so far, by `METHOD /path`, counted at its door. */
+async function serviceCounts(): Promise<Record<string, number>> {
+  const response = await fetch(`${env.TEST_SERVICE_URL}/__counts`);
+  return (await response.json()) as Record<string, number>;
+}
+
+/** Runs `step` and returns how many calls of each kind the service received meanwhile. */
+export async function callsDuring<T>(
+  step: () => Promise<T>,
+): Promise<{ result: T; calls: (key: string) => number }> {
+  const before = await serviceCounts();
+  const result = await step();
+  const after = await serviceCounts();
+  return { result, calls: (key) => (after[key] ?? 0) - (before[key] ?? 0) };
+}
+
+/** A page of the example site, as a browser with `jar` would ask for it. */
+export async function visit(path: string, jar: CookieJar, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  if (jar.header()) headers.set('cookie', jar.header());
+  headers.set('user-agent', 'Mozilla/5.0 (examples test)');
+  const response = await exports.default.fetch(
+    new Request(`${SITE}${path}`, { ...init, headers, redirect: 'manual' }),
+  );
+  jar.take(response);
+  return response;
+}
+
+interface SigningJwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  d: string;
+  kid: string;
+}
+
+/**
+ * An entitlement token signed with the service's own key (real Ed25519, real `kid`), with
+ * the issuer and audience the service uses by default.
+ */
+export async function serviceToken(overrides: JWTPayload = {}): Promise<string> {
+  const [key] = JSON.parse(env.TEST_SIGNING_KEYS) as SigningJwk[];
+  if (!key) throw new Error('the stack has no signing key');
+  const iat = Math.floor(Date.now() / 1000);
+  const sub = `sbr_${crypto.randomUUID().replaceAll('-', '').slice(0, 22)}`;
+  const claims: JWTPayload = {
+    iss: 'urn:edge-paywall',
+    aud: 'urn:edge-paywall:site',
+    sub,
+    iat,
+    exp: iat + 600,
+    jti: crypto.randomUUID(),
+    ent: { kind: 'subscription', plan: 'monthly', status: 'active', until: iat + 20 * 86_400 },
+    ...overrides,
+  };
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'entitlement+jwt' })
+    .sign(await importJWK(key, 'EdDSA'));
+}
+
+/** workerd implements Headers.getSetCookie(); the workers types do not declare it yet. */
+export const setCookies = (response: Response): string[] =>
+  (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+
+export { CookieJar };
