@@ -57,7 +57,7 @@ export interface SessionContext {
   readerId: string;
   userKey: string | undefined;
   returnTo: string;
-  /** The worker's own origin, for Stripe's return URLs. */
+  /** Where Stripe sends the reader back: our origin, or the site's when it forwards /_paywall/* to us. */
   origin: string;
   now: Date;
   /** Sessions expire early (Stripe's minimum is 30 minutes) rather than after 24 hours. */

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../errors';
 import { requireSiteApiKey } from './api-key';
@@ -12,11 +13,41 @@ export function requireSiteOrBrowserForm() {
   const apiKey = requireSiteApiKey();
   return createMiddleware<AppEnv>(async (c, next) => {
     if (/json/i.test(c.req.header('content-type') ?? '')) return apiKey(c, next);
-    const origin = c.req.header('origin');
-    const allowed = [new URL(c.req.url).origin, ...c.var.services.config.allowedOrigins];
-    if (!origin || !allowed.includes(origin)) {
+    if (trustedFormOrigin(c) === null) {
       throw new AppError('forbidden', 'This form may only be posted from the site itself.');
     }
     await next();
   });
+}
+
+/**
+ * The browser's `Origin` when it is ours or a site allowed to post our forms, else null.
+ * Where the reader comes back to after Stripe: the site's own host when the site forwards
+ * `/_paywall/*` to us from its middleware (so our cookies land on its domain), our own
+ * host when we sit in front of the site.
+ */
+export function trustedFormOrigin(c: Context<AppEnv>): string | null {
+  const origin = c.req.header('origin');
+  if (origin === undefined) return null;
+  const { config, environment } = c.var.services;
+  if (origin === new URL(c.req.url).origin || config.allowedOrigins.includes(origin)) return origin;
+  return environment === 'development' && isLoopback(origin) ? origin : null;
+}
+
+/** Where Stripe sends the reader back to: a trusted form's origin, else our own. */
+export const returnOrigin = (c: Context<AppEnv>) =>
+  trustedFormOrigin(c) ?? new URL(c.req.url).origin;
+
+/**
+ * In local development only, a form from this machine (`http://127.0.0.1:<any port>`, e.g.
+ * an example site Worker forwarding `/_paywall/*` here) may post too: nothing else can be on
+ * a loopback origin, and no production configuration is needed to try the examples.
+ */
+function isLoopback(origin: string): boolean {
+  try {
+    const { hostname } = new URL(origin);
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+  } catch {
+    return false;
+  }
 }

@@ -11,7 +11,7 @@ import { AppError } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { readCookie, setReaderCookie } from '../http/cookies';
-import { requireSiteOrBrowserForm } from '../http/site-origin';
+import { requireSiteOrBrowserForm, returnOrigin } from '../http/site-origin';
 import { validationHook } from '../http/validation';
 import { logEvent } from '../log';
 import { resolveReader } from '../reader/reader';
@@ -129,7 +129,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       readerId,
       userKey: reader.userKey,
       returnTo,
-      origin: new URL(c.req.url).origin,
+      origin: returnOrigin(c),
       now: services.now(),
       expiresInSeconds: SESSION_LIFETIME_SECONDS,
     };

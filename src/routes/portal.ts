@@ -4,6 +4,7 @@ import { verifyEntitlement } from '../entitlements/token';
 import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
 import { readCookie } from '../http/cookies';
+import { returnOrigin } from '../http/site-origin';
 import { logEvent } from '../log';
 import { errorResponse } from '../schemas/error';
 
@@ -35,7 +36,7 @@ export const portalRoutes = new OpenAPIHono<AppEnv>().openapi(portalRoute, async
   const services = c.var.services;
   const form = (c.req.valid('form') ?? {}) as { returnTo?: string };
   const returnTo = safeReturnPath(form.returnTo) ?? '/';
-  const origin = new URL(c.req.url).origin;
+  const origin = returnOrigin(c);
   const token = readCookie(c, 'paywall_ent');
   const deps = await services.entitlements();
   // An expired token inside the refresh horizon still proves who the subscriber is.

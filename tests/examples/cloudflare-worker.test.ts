@@ -131,9 +131,10 @@ describe('examples/cloudflare-worker against the real service', () => {
     }
   });
 
-  it("forwards the prompt's checkout form to the service and hands back its redirect to Checkout", async () => {
+  it('takes a supporter through forwarded checkout back to the site, then reads with zero calls', async () => {
     const jar = new CookieJar();
     await visit(path(first), jar);
+    // The prompt's form, posted on the site's host and forwarded to the service.
     const { result: answer, calls } = await callsDuring(() =>
       visit('/_paywall/v1/checkout', jar, {
         method: 'POST',
@@ -143,7 +144,33 @@ describe('examples/cloudflare-worker against the real service', () => {
     );
     expect(calls('POST /_paywall/v1/checkout')).toBe(1);
     expect(answer.status).toBe(303);
-    expect(answer.headers.get('location')).toMatch(new RegExp(`^${env.TEST_STRIPE_URL}/`));
+    const checkoutUrl = answer.headers.get('location') ?? '';
+    expect(checkoutUrl.startsWith(`${env.TEST_STRIPE_URL}/`)).toBe(true);
+
+    // The reader pays on (the emulator's) Checkout, which sends them back to the SITE's host.
+    const sessionId = new URL(checkoutUrl).pathname.split('/').pop();
+    const paid = await fetch(`${env.TEST_STRIPE_URL}/_control/checkout/sessions/${sessionId}/pay`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk_test_local', 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'success' }),
+    });
+    const { redirectUrl } = (await paid.json()) as { redirectUrl: string };
+    expect(redirectUrl.startsWith(`${SITE}/_paywall/checkout/complete?session_id=`)).toBe(true);
+
+    // Coming back through the site: the entitlement cookie is set on the site's own domain.
+    const back = new URL(redirectUrl);
+    const complete = await visit(`${back.pathname}${back.search}`, jar);
+    expect(complete.status).toBe(303);
+    expect(complete.headers.get('location')).toBe(path(first));
+    expect(jar.get(ENTITLEMENT_COOKIE)).toBeTruthy();
+
+    const { result: pages, calls: after } = await callsDuring(() =>
+      Promise.all(ARTICLES.map((a) => visit(path(a), jar))),
+    );
+    expect(after(ACCESS_CALL)).toBe(0);
+    for (const page of pages) {
+      expect(page.headers.get('paywall-decision')).toBe('granted; reason=subscriber');
+    }
 
     // A form from another site is refused by the service, through the same door.
     const foreign = await visit('/_paywall/v1/checkout', new CookieJar(), {

@@ -89,6 +89,23 @@ describe('who may create a checkout', () => {
     );
     await expectRefusal(checkoutForm({ plan: 'monthly' }, { origin: null }), 403, 'forbidden');
   });
+
+  it('a form from a loopback origin passes the origin check only in local development', async () => {
+    const loopback = 'http://127.0.0.1:8789';
+    await expectRefusal(checkoutForm({ plan: 'monthly' }, { origin: loopback }), 403, 'forbidden');
+    const development = withBindings({
+      ENVIRONMENT: 'development',
+      STRIPE_API_BASE: env.TEST_CANARY_URL,
+    });
+    const local = await development(checkoutForm({ plan: 'monthly' }, { origin: loopback }));
+    expect(local.status).not.toBe(403);
+    await local.body?.cancel();
+    const foreign = await development(
+      checkoutForm({ plan: 'monthly' }, { origin: 'https://evil.example' }),
+    );
+    expect(foreign.status).toBe(403);
+    await foreign.body?.cancel();
+  });
 });
 
 describe('rate limits and failures', () => {
