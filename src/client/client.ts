@@ -9,7 +9,7 @@ import {
 } from './cookies';
 import { fallbackDecision, type PaywallDecision, subscriberDecision } from './decision';
 import { forwardToService } from './forward';
-import { PromptCache, type PromptOptions, promptQuery } from './prompt';
+import { PromptCache, type PromptDecision, type PromptOptions, promptQuery } from './prompt';
 import { createTokenVerifier } from './token';
 
 export interface PaywallClientOptions {
@@ -49,6 +49,8 @@ export interface DecideOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 500;
+/** Checkout and the portal wait on Stripe: a form post gets longer than a decision. */
+const FORWARD_TIMEOUT_MS = 15_000;
 export const DEFAULT_ISSUER = 'urn:edge-paywall';
 export const DEFAULT_AUDIENCE = 'urn:edge-paywall:site';
 const THIRTY_DAYS_SECONDS = 30 * 86_400;
@@ -113,7 +115,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
    * The support prompt's HTML fragment for this decision (styles included), for sites that
    * draw the wall themselves. Null when the service cannot be reached in time.
    */
-  async function prompt(decision: PaywallDecision, opts: PromptOptions): Promise<string | null> {
+  async function prompt(decision: PromptDecision, opts: PromptOptions): Promise<string | null> {
     const url = new URL(`/_paywall/v1/prompt?${promptQuery(decision, opts)}`, base).toString();
     const cached = prompts.get(url, Date.now());
     if (cached !== undefined) return cached;
@@ -134,8 +136,17 @@ export function createPaywallClient(options: PaywallClientOptions) {
   return {
     decide,
     prompt,
-    /** Passes `/_paywall/*` (the prompt's checkout and portal forms) through to the service. */
-    forward: (request: Request) => forwardToService(request, base, fetchImpl),
+    /**
+     * Passes `/_paywall/*` (the prompt's checkout and portal forms, the way back from
+     * Checkout) through to the service. `ip` as for `decide`.
+     */
+    forward: (request: Request, opts: { ip?: string } = {}) =>
+      forwardToService(request, readerIp(request, opts), {
+        base,
+        apiKey: options.apiKey,
+        fetch: fetchImpl,
+        timeoutMs: FORWARD_TIMEOUT_MS,
+      }),
   };
 }
 
@@ -144,8 +155,7 @@ function readerInput(
   cookies: PaywallCookies,
   opts: DecideOptions,
 ): AccessRequestInput['reader'] {
-  const cf = (request as { cf?: unknown }).cf;
-  const ip = opts.ip ?? (cf ? request.headers.get('cf-connecting-ip') : null) ?? undefined;
+  const ip = readerIp(request, opts);
   const userAgent = request.headers.get('user-agent')?.slice(0, MAX_USER_AGENT);
   return {
     id: cookies.readerId,
@@ -154,6 +164,15 @@ function readerInput(
     ip,
     userAgent,
   };
+}
+
+/**
+ * `CF-Connecting-IP` only when running on Cloudflare (`request.cf` is there), where no client
+ * can forge it; elsewhere only what the caller vouches for.
+ */
+function readerIp(request: Request, opts: { ip?: string }): string | undefined {
+  const cf = (request as { cf?: unknown }).cf;
+  return opts.ip ?? (cf ? request.headers.get('cf-connecting-ip') : null) ?? undefined;
 }
 
 /**

@@ -1,42 +1,61 @@
 import { ENTITLEMENT_COOKIE, READER_COOKIE } from '../schemas/cookies';
+import { FORWARDED_FOR, FORWARDER_KEY } from '../schemas/forwarding';
+
+export interface ForwardOptions {
+  base: URL;
+  apiKey: string;
+  fetch: typeof fetch;
+  timeoutMs: number;
+}
+
+/** Headers a browser sends that the service needs; nothing else of the reader's goes. */
+const PASSED = ['accept', 'accept-language', 'content-type', 'origin', 'referer', 'user-agent'];
 
 /**
  * Sends a `/_paywall/*` request (a prompt form post, the way back from Checkout, the portal)
  * on to the service and hands its answer back untouched: redirects are not followed, so the
  * browser follows them on the site's host, and the service's `__Host-` cookies land on the
- * site's own domain. The site's other cookies stay behind; only ours go to the service.
+ * site's own domain. The site's other cookies stay behind; only ours go to the service. The
+ * reader's address goes along, vouched for by the site key, so the service's per-IP limits
+ * see readers rather than the site. If the service cannot answer in time: a plain 503.
  */
 export async function forwardToService(
   request: Request,
-  base: URL,
-  fetchImpl: typeof fetch,
+  readerIp: string | undefined,
+  options: ForwardOptions,
 ): Promise<Response> {
   const from = new URL(request.url);
-  const target = new URL(`${from.pathname}${from.search}`, base);
+  const target = new URL(`${from.pathname}${from.search}`, options.base);
   const headers = new Headers();
-  for (const name of [
-    'accept',
-    'accept-language',
-    'content-type',
-    'origin',
-    'referer',
-    'user-agent',
-  ]) {
+  for (const name of PASSED) {
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
   const cookie = ourCookies(request.headers.get('cookie'));
   if (cookie) headers.set('cookie', cookie);
-  headers.set('x-forwarded-host', from.host);
-  headers.set('x-forwarded-proto', from.protocol.slice(0, -1));
+  if (readerIp) {
+    headers.set(FORWARDED_FOR, readerIp);
+    headers.set(FORWARDER_KEY, options.apiKey);
+  }
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  // Buffered: these are small form posts, and a buffered body needs no `duplex` on Node.
-  return fetchImpl(target.toString(), {
-    method: request.method,
-    headers,
-    body: hasBody ? await request.arrayBuffer() : undefined,
-    redirect: 'manual',
-  });
+  try {
+    // Buffered: these are small form posts, and a buffered body needs no `duplex` on Node.
+    return await options.fetch(target.toString(), {
+      method: request.method,
+      headers,
+      body: hasBody ? await request.arrayBuffer() : undefined,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch {
+    return new Response(
+      'The subscription service is unavailable right now. Please try again shortly.',
+      {
+        status: 503,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' },
+      },
+    );
+  }
 }
 
 function ourCookies(header: string | null): string {

@@ -25,4 +25,4 @@ export {
   withDecision,
 } from './client';
 export type { PaywallDecision } from './decision';
-export type { PromptOptions } from './prompt';
+export type { PromptDecision, PromptOptions } from './prompt';

@@ -1,5 +1,8 @@
 import type { PaywallDecision } from './decision';
 
+/** What the prompt depends on: a decision, or just these fields of one (e.g. from headers). */
+export type PromptDecision = Pick<PaywallDecision, 'access' | 'reason' | 'meter'>;
+
 export interface PromptOptions {
   /** The article's same-site path: where the reader comes back to after checkout. */
   returnTo: string;
@@ -11,7 +14,7 @@ export interface PromptOptions {
  * The query for `GET /_paywall/v1/prompt`: which prompt fits this decision. Only a meter that
  * ran out says "you have read your N free articles"; a premium article gets the plain wall.
  */
-export function promptQuery(decision: PaywallDecision, options: PromptOptions): URLSearchParams {
+export function promptQuery(decision: PromptDecision, options: PromptOptions): URLSearchParams {
   const variant = options.variant ?? (decision.access === 'denied' ? 'wall' : 'support');
   const query = new URLSearchParams({ returnTo: options.returnTo, variant });
   if (variant === 'wall' && decision.reason === 'meter_exhausted' && decision.meter) {

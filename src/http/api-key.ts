@@ -12,15 +12,6 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i;
  * configured keys are hashed once per isolate; a request costs one digest.
  */
 export function requireSiteApiKey() {
-  const digests = new WeakMap<readonly string[], Promise<Uint8Array[]>>();
-  const configured = (keys: readonly string[]) => {
-    let d = digests.get(keys);
-    if (!d) {
-      d = Promise.all(keys.map(sha256));
-      digests.set(keys, d);
-    }
-    return d;
-  };
   return createMiddleware<AppEnv>(async (c, next) => {
     const presented = BEARER.exec((c.req.header('authorization') ?? '').trim())?.[1];
     if (!presented) {
@@ -32,19 +23,32 @@ export function requireSiteApiKey() {
         },
       );
     }
-    const [candidate, keys] = await Promise.all([
-      sha256(presented),
-      configured(c.var.services.siteApiKeys),
-    ]);
-    let matched = false;
-    for (const key of keys) matched = constantTimeEqual(key, candidate) || matched;
-    if (!matched) {
+    if (!(await isSiteApiKey(presented, c.var.services.siteApiKeys))) {
       throw new AppError('unauthorized', 'The site API key is not valid.', {
         'WWW-Authenticate': 'Bearer realm="paywall", error="invalid_token"',
       });
     }
     await next();
   });
+}
+
+/** The configured keys' digests, computed once per isolate (per key list). */
+const digests = new WeakMap<readonly string[], Promise<Uint8Array[]>>();
+
+/** Whether `presented` is one of the site API keys, compared in constant time (see above). */
+export async function isSiteApiKey(
+  presented: string,
+  configuredKeys: readonly string[],
+): Promise<boolean> {
+  let configured = digests.get(configuredKeys);
+  if (!configured) {
+    configured = Promise.all(configuredKeys.map(sha256));
+    digests.set(configuredKeys, configured);
+  }
+  const [candidate, keys] = await Promise.all([sha256(presented), configured]);
+  let matched = false;
+  for (const key of keys) matched = constantTimeEqual(key, candidate) || matched;
+  return matched;
 }
 
 async function sha256(text: string): Promise<Uint8Array> {

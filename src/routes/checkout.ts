@@ -11,6 +11,7 @@ import { AppError } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { readCookie, setReaderCookie } from '../http/cookies';
+import { readerIp } from '../http/reader-ip';
 import { requireSiteOrBrowserForm, returnOrigin } from '../http/site-origin';
 import { validationHook } from '../http/validation';
 import { logEvent } from '../log';
@@ -109,7 +110,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     // Signed-in readers are limited and linked as their user, like the meter counts them.
     const readerId = reader.userKey ?? reader.id;
 
-    const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
+    const ip = await readerIp(c);
     let limited: Awaited<ReturnType<typeof services.checkoutRateLimit.check>>;
     try {
       limited = await services.checkoutRateLimit.check(ip, readerId);

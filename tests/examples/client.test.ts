@@ -29,6 +29,20 @@ describe('createPaywallClient', () => {
     }
   });
 
+  it('answers a forwarded form with a plain 503 when the service is down', async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_CLOSED_URL, apiKey: 'local-dev-key' });
+    const answer = await client.forward(
+      new Request(`${SITE}/_paywall/v1/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SITE },
+        body: 'plan=monthly',
+      }),
+    );
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('30');
+    expect(await answer.text()).toMatch(/unavailable/);
+  });
+
   it('walls instead when told to fail closed, as the service can', async () => {
     const client = createPaywallClient({
       baseUrl: env.TEST_CLOSED_URL,

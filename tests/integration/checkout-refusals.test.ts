@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { FORWARDED_FOR, FORWARDER_KEY } from '../../src/schemas/forwarding';
 import { checkoutForm, checkoutJson, freshIp } from '../support/checkout';
-import { withBindings } from '../support/worker';
+import { API_KEY, withBindings } from '../support/worker';
 
 // Every refusal here happens before Stripe is called. Stripe's address is pointed at a
 // canary server that counts requests, and the count must not move.
@@ -125,6 +126,33 @@ describe('rate limits and failures', () => {
     // Stripe is unreachable, so the two allowed attempts fail closed (503); the third never tries.
     expect(statuses).toEqual([503, 503, 429]);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('behind a site forwarder, limits per reader address only when a site key vouches for it', async () => {
+    const limited = withBindings({
+      STRIPE_API_BASE: env.TEST_CLOSED_URL,
+      PAYWALL_CONFIG: { checkoutRateLimit: { perIp: 1, perReader: 100 } },
+    });
+    // Every request arrives from the site's one egress address, as through `forward()`.
+    const siteEgress = freshIp();
+    const forwarded = (readerAddress: string, key: string) => {
+      const request = checkoutJson({ plan: 'monthly' }, { ip: siteEgress });
+      const headers = new Headers(request.headers);
+      headers.set(FORWARDED_FOR, readerAddress);
+      headers.set(FORWARDER_KEY, key);
+      return limited(new Request(request, { headers }));
+    };
+    const [a, b] = [freshIp(), freshIp()];
+    // Two readers behind one site: one attempt each is allowed (503: Stripe is unreachable).
+    expect((await forwarded(a, API_KEY)).status).toBe(503);
+    expect((await forwarded(b, API_KEY)).status).toBe(503);
+    // The same reader again is over their own limit.
+    expect((await forwarded(a, API_KEY)).status).toBe(429);
+    // Without a valid key the header is ignored and the egress address counts. Its bucket is
+    // still empty (every attempt above was vouched for), so the first unvouched attempt
+    // passes and the second, claiming yet another reader, is limited.
+    expect((await forwarded(freshIp(), 'not-a-site-key-0123456789')).status).toBe(503);
+    expect((await forwarded(freshIp(), 'not-a-site-key-0123456789')).status).toBe(429);
   });
 
   it('over the per-reader limit gets 429 even from fresh IPs', async () => {
