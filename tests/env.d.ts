@@ -41,3 +41,9 @@ declare namespace Cloudflare {
     mainModule: typeof import('../src/index');
   }
 }
+
+// Vite's `?raw` imports (a file's text), e.g. the Pages example's static page.
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}
