@@ -92,6 +92,8 @@ async function main(): Promise<void> {
       `  stripe-local   ${stripe ? `${stripe.url}  (checkout pages, portal, signed webhooks to the worker)` : 'not started: using Stripe itself (test-mode keys)'}`,
       `  ${apiKeyNote}`,
       `  try: curl -s -X POST http://127.0.0.1:${WORKER_PORT}/_paywall/v1/access -H 'authorization: Bearer ${LOCAL_SITE_API_KEY}' -H 'content-type: application/json' -d '{"article":{"id":"a1"}}'`,
+      `  docs           http://127.0.0.1:${WORKER_PORT}/_paywall/docs  (every route, OpenAPI 3.1)`,
+      '  edge middleware: cd examples/cloudflare-worker && npx wrangler dev  (a site asking this service)',
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -68,17 +68,19 @@ export function createPaywallClient(options: PaywallClientOptions) {
   const now = options.now ?? (() => new Date());
   const policy = options.onFailure ?? 'open';
   const cookieMaxAge = options.entitlementCookieMaxAgeSeconds ?? THIRTY_DAYS_SECONDS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const verify = createTokenVerifier({
     jwksUrl: new URL(options.jwksUrl ?? '/.well-known/jwks.json', base),
     issuer: options.issuer ?? DEFAULT_ISSUER,
     audience: options.audience ?? DEFAULT_AUDIENCE,
     fetch: fetchImpl,
+    timeoutMs,
   });
   const api = {
     url: new URL('/_paywall/v1/access', base).toString(),
     apiKey: options.apiKey,
     fetch: fetchImpl,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs,
   };
   const prompts = new PromptCache();
 

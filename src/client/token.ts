@@ -14,6 +14,8 @@ export interface TokenVerifierOptions {
   issuer: string;
   audience: string;
   fetch: typeof fetch;
+  /** For fetching the key set: the same limit as an access call, so a down service costs one. */
+  timeoutMs: number;
 }
 
 /** What a valid token says, in the access API's own `entitlement` shape. */
@@ -28,7 +30,7 @@ export type VerifiedEntitlement = Entitlement;
 export function createTokenVerifier(options: TokenVerifierOptions) {
   const keys = createRemoteJWKSet(options.jwksUrl, {
     [customFetch]: options.fetch,
-    timeoutDuration: 2_000,
+    timeoutDuration: options.timeoutMs,
   });
   const verifyOptions = {
     algorithms: ALGORITHMS,

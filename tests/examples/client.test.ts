@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createPaywallClient, type PaywallDecision } from '../../src/client';
-import { ACCESS_CALL, callsDuring, JWKS_CALL, SITE } from './support';
+import { ACCESS_CALL, callsDuring, JWKS_CALL, SITE, serviceToken } from './support';
 
 // The client on its own, against the real service (counted at its door) and broken ones.
 
@@ -41,6 +41,21 @@ describe('createPaywallClient', () => {
     expect(answer.status).toBe(503);
     expect(answer.headers.get('retry-after')).toBe('30');
     expect(await answer.text()).toMatch(/unavailable/);
+  });
+
+  it('bounds a token holder too when the service hangs: key set, then API, each under the limit', async () => {
+    const client = createPaywallClient({
+      baseUrl: env.TEST_HANGING_URL,
+      apiKey: 'local-dev-key',
+      timeoutMs: 300,
+    });
+    const started = Date.now();
+    const decision = await client.decide(
+      request(`__Host-paywall_ent=${await serviceToken()}`),
+      article,
+    );
+    expect(Date.now() - started).toBeLessThan(2 * 300 + 700);
+    expect(decision).toMatchObject({ access: 'granted', reason: 'degraded', source: 'fallback' });
   });
 
   it('walls instead when told to fail closed, as the service can', async () => {
