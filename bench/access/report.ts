@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fixed, table, verdict } from '../support/format';
+import { fixed, goalsTable, table } from '../support/format';
 import { CPU_GROUPS } from './cpu-groups';
 import { SCENARIOS } from './load';
 import type { RedisWorkResult } from './redis-cases';
@@ -102,15 +102,7 @@ export function printReport(r: AccessBenchResult): void {
     `redis floor / constant = ${fixed(r.load.ratios.redisFloorOverConstant, 2)}×`,
   );
   if (r.load.failures > 0) out.push('', errorBanner(r.load));
-  out.push(
-    '',
-    'Goals',
-    table(
-      ['goal', 'measured', 'verdict'],
-      r.goals.map((g) => [g.name, g.value, verdict(g.pass)]),
-    ),
-    '',
-  );
+  out.push('', 'Goals', goalsTable(r.goals), '');
   console.log(out.join('\n'));
 }
 

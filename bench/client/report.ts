@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Goal } from '../access/summary';
-import { fixed, table, verdict } from '../support/format';
+import { fixed, goalsTable, table } from '../support/format';
 import type { BundleSize } from './size';
 
 /** Everything one run measured; also written as JSON (bench/results/client.json). */
@@ -74,10 +74,7 @@ export function printReport(r: ClientBenchResult): void {
     ),
     '',
     'Goals',
-    table(
-      ['goal', 'measured', 'verdict'],
-      r.goals.map((g) => [g.name, g.value, verdict(g.pass)]),
-    ),
+    goalsTable(r.goals),
     '',
   ];
   console.log(out.join('\n'));

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CPU_GROUPS } from '../access/cpu-groups';
-import { fixed, table, verdict } from '../support/format';
+import { fixed, goalsTable, table } from '../support/format';
 import { SCENARIOS } from './load';
 import type { StreamRow } from './stream';
 import { type Goal, type LoadSummary, ourCpu, row } from './summary';
@@ -146,15 +146,7 @@ export function printReport(r: ProxyBenchResult): void {
   const failed = r.stream.filter((s) => s.failures.length > 0);
   for (const s of failed) out.push(`!!! ${s.path} ${size(s.kb)}: ${s.failures.join(', ')}`);
   if (load.failures > 0) out.push(`!!! ${load.failures} load answers failed; see the tallies`);
-  out.push(
-    '',
-    'Goals',
-    table(
-      ['goal', 'measured', 'verdict'],
-      r.goals.map((g) => [g.name, g.value, verdict(g.pass)]),
-    ),
-    '',
-  );
+  out.push('', 'Goals', goalsTable(r.goals), '');
   console.log(out.join('\n'));
 }
 

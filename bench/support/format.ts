@@ -31,3 +31,11 @@ export function verdict(pass: boolean): string {
 export function fixed(value: number, digits = 0): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
+
+/** The goals every bench ends with: what was promised, what was measured, PASS or FAIL. */
+export function goalsTable(goals: { name: string; value: string; pass: boolean }[]): string {
+  return table(
+    ['goal', 'measured', 'verdict'],
+    goals.map((g) => [g.name, g.value, verdict(g.pass)]),
+  );
+}
