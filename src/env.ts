@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type PaywallConfig, paywallConfigSchema } from './config';
 import { signingKeysSchema } from './entitlements/keys';
 import { LOG_LEVELS } from './log';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './schemas/entitlement-token';
 
 /**
  * Bindings, vars and secrets, validated once at the worker entry (and by `npm start`
@@ -76,8 +77,8 @@ export const envSchema = z
       .pipe(z.array(z.string().startsWith('whsec_', 'webhook secrets start with whsec_')).min(1)),
     /** Only for the local Stripe emulator; unset in production (api.stripe.com). */
     STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
-    ENTITLEMENT_ISSUER: z.string().min(1).max(256).default('urn:edge-paywall'),
-    ENTITLEMENT_AUDIENCE: z.string().min(1).max(256).default('urn:edge-paywall:site'),
+    ENTITLEMENT_ISSUER: z.string().min(1).max(256).default(DEFAULT_ISSUER),
+    ENTITLEMENT_AUDIENCE: z.string().min(1).max(256).default(DEFAULT_AUDIENCE),
   })
   .superRefine((env, ctx) => {
     // The well-known local key must never open a deployed worker.

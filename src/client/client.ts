@@ -1,4 +1,5 @@
 import type { AccessRequestInput } from '../schemas/access';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../schemas/entitlement-token';
 import { askAccessApi } from './api';
 import {
   clearEntitlementCookie,
@@ -29,6 +30,8 @@ export interface PaywallClientOptions {
   onFailure?: 'open' | 'closed';
   /** The service's `entitlements.refreshHorizonDays` in seconds: an expired token can still be refreshed this long. */
   entitlementCookieMaxAgeSeconds?: number;
+  /** How long a fetched JWKS is trusted before it is fetched again. Default 5 minutes. */
+  jwksCacheMaxAgeMs?: number;
   /** The clock, for tests. */
   now?: () => Date;
 }
@@ -51,8 +54,7 @@ export interface DecideOptions {
 export const DEFAULT_TIMEOUT_MS = 500;
 /** Checkout and the portal wait on Stripe: a form post gets longer than a decision. */
 const FORWARD_TIMEOUT_MS = 15_000;
-export const DEFAULT_ISSUER = 'urn:edge-paywall';
-export const DEFAULT_AUDIENCE = 'urn:edge-paywall:site';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const THIRTY_DAYS_SECONDS = 30 * 86_400;
 const MAX_USER_AGENT = 1024;
 
@@ -64,6 +66,11 @@ export type PaywallClient = ReturnType<typeof createPaywallClient>;
  */
 export function createPaywallClient(options: PaywallClientOptions) {
   const base = new URL(options.baseUrl);
+  // The API key travels with every access call (and vouches for forwarded readers): never
+  // in the clear, except to this machine in development.
+  if (base.protocol !== 'https:' && !LOOPBACK.has(base.hostname)) {
+    throw new Error(`baseUrl must be https (or a loopback address): ${base.origin}`);
+  }
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   const now = options.now ?? (() => new Date());
   const policy = options.onFailure ?? 'open';
@@ -75,6 +82,8 @@ export function createPaywallClient(options: PaywallClientOptions) {
     audience: options.audience ?? DEFAULT_AUDIENCE,
     fetch: fetchImpl,
     timeoutMs,
+    cacheMaxAgeMs: options.jwksCacheMaxAgeMs,
+    now,
   });
   const api = {
     url: new URL('/_paywall/v1/access', base).toString(),
@@ -83,6 +92,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
     timeoutMs,
   };
   const prompts = new PromptCache();
+  const clock = () => now().getTime();
 
   /**
    * request → cookies → local token check (a subscriber stops here, no call) → access API
@@ -95,7 +105,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
   ): Promise<PaywallDecision> {
     const cookies = readPaywallCookies(request.headers.get('cookie'));
     if (cookies.token) {
-      const entitlement = await verify(cookies.token, now());
+      const entitlement = await verify(cookies.token);
       if (entitlement) return subscriberDecision(entitlement, cookies.readerId);
     }
     const result = await askAccessApi(api, {
@@ -103,13 +113,19 @@ export function createPaywallClient(options: PaywallClientOptions) {
       reader: readerInput(request, cookies, opts),
       consume: opts.consume ?? true,
     });
-    if (!result.ok) return fallbackDecision(policy, result.failure, cookies.readerId);
+    if (!result.ok) {
+      // The failure policy covers a service that cannot answer. A 4xx is a refusal (a wrong
+      // key, an invalid article): never a reason to grant, or a reader could provoke one.
+      const refused = /^http_4/.test(result.failure) && result.failure !== 'http_429';
+      return fallbackDecision(refused ? 'closed' : policy, result.failure, cookies.readerId);
+    }
     const body = result.body;
     const setCookie: string[] = [];
     if (body.reader.id !== cookies.readerId) setCookie.push(readerCookie(body.reader.id));
     if (body.entitlement?.token)
       setCookie.push(entitlementCookie(body.entitlement.token, cookieMaxAge));
-    else if (body.reader.clearToken) setCookie.push(clearEntitlementCookie());
+    else if (body.reader.clearToken || cookies.oversizedToken)
+      setCookie.push(clearEntitlementCookie());
     return { ...body, source: 'api', setCookie };
   }
 
@@ -119,7 +135,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
    */
   async function prompt(decision: PromptDecision, opts: PromptOptions): Promise<string | null> {
     const url = new URL(`/_paywall/v1/prompt?${promptQuery(decision, opts)}`, base).toString();
-    const cached = prompts.get(url, Date.now());
+    const cached = prompts.get(url, clock());
     if (cached !== undefined) return cached;
     try {
       const response = await fetchImpl(url, { signal: AbortSignal.timeout(api.timeoutMs) });
@@ -128,7 +144,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
         return null;
       }
       const html = await response.text();
-      prompts.set(url, html, Date.now());
+      prompts.set(url, html, clock());
       return html;
     } catch {
       return null;

@@ -1,8 +1,10 @@
 import {
   ENTITLEMENT_COOKIE,
+  MAX_READER_ID_LENGTH,
   READER_COOKIE,
   READER_COOKIE_MAX_AGE_SECONDS,
 } from '../schemas/cookies';
+import { MAX_TOKEN_BYTES } from '../schemas/entitlement-token';
 
 /** The same attributes the service uses when it sits in front of the site. */
 const ATTRIBUTES = 'Path=/; Secure; HttpOnly; SameSite=Lax';
@@ -12,9 +14,16 @@ const COOKIE_VALUE = /^[A-Za-z0-9._-]*$/;
 export interface PaywallCookies {
   readerId?: string;
   token?: string;
+  /** A token cookie too large to be ours: not sent on, and cleared. */
+  oversizedToken?: boolean;
 }
 
-/** Our two cookies from a `Cookie` header; the site's own cookies are left alone. */
+/**
+ * Our two cookies from a `Cookie` header; the site's own cookies are left alone. Values the
+ * access API would refuse are dropped here, so a reader cannot turn a decision into an error
+ * by crafting a cookie: an overlong reader id is treated as none (a new reader, as clearing
+ * cookies would give), an oversized token as invalid.
+ */
 export function readPaywallCookies(header: string | null): PaywallCookies {
   const found: PaywallCookies = {};
   if (!header) return found;
@@ -25,8 +34,12 @@ export function readPaywallCookies(header: string | null): PaywallCookies {
     const value = part.slice(eq + 1).trim();
     if (!COOKIE_VALUE.test(value) || value === '') continue;
     // First occurrence wins, as in browsers' ordering (longest path first, then oldest).
-    if (name === READER_COOKIE) found.readerId ??= value;
-    else if (name === ENTITLEMENT_COOKIE) found.token ??= value;
+    if (name === READER_COOKIE) {
+      if (value.length <= MAX_READER_ID_LENGTH) found.readerId ??= value;
+    } else if (name === ENTITLEMENT_COOKIE) {
+      if (value.length <= MAX_TOKEN_BYTES) found.token ??= value;
+      else found.oversizedToken = true;
+    }
   }
   return found;
 }

@@ -8,6 +8,8 @@ export interface ForwardOptions {
   timeoutMs: number;
 }
 
+/** The service takes at most 8 KB from a form; Stripe's webhooks are never forwarded. */
+const MAX_FORWARDED_BODY_BYTES = 16 * 1024;
 /** Headers a browser sends that the service needs; nothing else of the reader's goes. */
 const PASSED = ['accept', 'accept-language', 'content-type', 'origin', 'referer', 'user-agent'];
 
@@ -25,7 +27,14 @@ export async function forwardToService(
   options: ForwardOptions,
 ): Promise<Response> {
   const from = new URL(request.url);
-  const target = new URL(`${from.pathname}${from.search}`, options.base);
+  // Only our routes, and only to the service's own origin: the path is set on a copy of the
+  // base, so no path (`//elsewhere/…`) can carry the site key to another host.
+  if (!from.pathname.startsWith('/_paywall/')) return plain(404, 'Not found.');
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_FORWARDED_BODY_BYTES) return plain(413, 'Too large.');
+  const target = new URL(options.base);
+  target.pathname = from.pathname;
+  target.search = from.search;
   const headers = new Headers();
   for (const name of PASSED) {
     const value = request.headers.get(name);
@@ -38,25 +47,26 @@ export async function forwardToService(
     headers.set(FORWARDER_KEY, options.apiKey);
   }
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  // Buffered: these are small form posts, and a buffered body needs no `duplex` on Node.
+  const body = hasBody ? await request.arrayBuffer() : undefined;
+  if (body && body.byteLength > MAX_FORWARDED_BODY_BYTES) return plain(413, 'Too large.');
   try {
-    // Buffered: these are small form posts, and a buffered body needs no `duplex` on Node.
     return await options.fetch(target.toString(), {
       method: request.method,
       headers,
-      body: hasBody ? await request.arrayBuffer() : undefined,
+      body,
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch {
-    return new Response(
-      'The subscription service is unavailable right now. Please try again shortly.',
-      {
-        status: 503,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' },
-      },
-    );
+    const answer = plain(503, 'The subscription service is unavailable. Please try again shortly.');
+    answer.headers.set('retry-after', '30');
+    return answer;
   }
 }
+
+const plain = (status: number, text: string) =>
+  new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
 function ourCookies(header: string | null): string {
   if (!header) return '';

@@ -11,12 +11,11 @@ export type {
   Entitlement,
 } from '../schemas/access';
 export { ENTITLEMENT_COOKIE, READER_COOKIE } from '../schemas/cookies';
+export { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../schemas/entitlement-token';
 export type { ApiFailure } from './api';
 export {
   type Article,
   createPaywallClient,
-  DEFAULT_AUDIENCE,
-  DEFAULT_ISSUER,
   DEFAULT_TIMEOUT_MS,
   type DecideOptions,
   isPaywallPath,

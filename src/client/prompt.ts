@@ -1,3 +1,4 @@
+import type { PromptQuery } from '../schemas/prompt';
 import type { PaywallDecision } from './decision';
 
 /** What the prompt depends on: a decision, or just these fields of one (e.g. from headers). */
@@ -7,7 +8,7 @@ export interface PromptOptions {
   /** The article's same-site path: where the reader comes back to after checkout. */
   returnTo: string;
   /** Defaults to `wall` for a denied decision, `support` for a granted one. */
-  variant?: 'wall' | 'support';
+  variant?: PromptQuery['variant'];
 }
 
 /**

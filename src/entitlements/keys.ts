@@ -1,5 +1,6 @@
 import { type CryptoKey, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
+import { ENTITLEMENT_ALG, KID } from '../schemas/entitlement-token';
 
 /**
  * Ed25519 signing keys, from the ENTITLEMENT_SIGNING_KEYS secret: a JSON array of private
@@ -8,8 +9,7 @@ import { z } from 'zod';
  * signing), wait for JWKS caches (5 minutes), move it first, and drop the old key once the
  * refresh horizon has passed, so no reader is logged out by a rotation.
  */
-export const KID = /^[A-Za-z0-9._-]{1,64}$/;
-export const ENTITLEMENT_ALG = 'EdDSA';
+export { ENTITLEMENT_ALG, KID };
 
 const b64url32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a 32-byte base64url value');
 

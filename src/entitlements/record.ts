@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toBase64Url } from '../encoding';
+import { BILLING_STATUSES, ENTITLEMENT_KINDS } from '../schemas/entitlement-token';
 
 /**
  * A subscriber's record in Redis: what billing says about them, kept in step with Stripe by
@@ -8,25 +9,9 @@ import { toBase64Url } from '../encoding';
  */
 export const SUBSCRIBER_ID = /^sbr_[A-Za-z0-9_-]{22}$/;
 
-export const ENTITLEMENT_KINDS = [
-  'subscription',
-  'recurring_contribution',
-  'supporter_pass',
-] as const;
+export { BILLING_STATUSES, ENTITLEMENT_KINDS };
 export type EntitlementKind = (typeof ENTITLEMENT_KINDS)[number];
 
-/** Stripe's subscription statuses, plus `refunded` for a one-time pass that was refunded. */
-export const BILLING_STATUSES = [
-  'active',
-  'trialing',
-  'past_due',
-  'canceled',
-  'unpaid',
-  'incomplete',
-  'incomplete_expired',
-  'paused',
-  'refunded',
-] as const;
 export type BillingStatus = (typeof BILLING_STATUSES)[number];
 
 const epochSeconds = z.number().int().min(0).max(32_503_680_000);

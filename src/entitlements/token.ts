@@ -1,13 +1,17 @@
 import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import {
+  ENTITLEMENT_ALG,
+  ENTITLEMENT_TYP,
+  KEY_REFERENCES,
+  KID,
+  MAX_TOKEN_BYTES,
+} from '../schemas/entitlement-token';
 import { type EntClaim, type EntitlementClaims, entitlementClaimsSchema } from './claims';
-import { ENTITLEMENT_ALG, type KeyRing, KID } from './keys';
+import type { KeyRing } from './keys';
 
-export const ENTITLEMENT_TYP = 'entitlement+jwt';
-/** Larger tokens are refused before any parsing: ours are about 500 bytes. */
-export const MAX_TOKEN_BYTES = 8 * 1024;
+export { ENTITLEMENT_TYP, MAX_TOKEN_BYTES };
+
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-/** Header parameters that point at keys elsewhere. We never follow them, and refuse the token. */
-const KEY_REFERENCES = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 
 export interface TokenPolicy {
   issuer: string;

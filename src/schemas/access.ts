@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { MAX_READER_ID_LENGTH } from './cookies';
 
 /** No whitespace or control characters; ids go into Redis set members, never key names. */
 const ARTICLE_ID = /^[^\s\p{Cc}]+$/u;
@@ -17,7 +18,7 @@ export const AccessRequestSchema = z
       .object({
         id: z
           .string()
-          .max(256)
+          .max(MAX_READER_ID_LENGTH)
           .optional()
           .openapi({ description: 'Signed reader id from an earlier answer' }),
         // Longer than the 8 KB a token may be, so an oversized cookie is refused as a token

@@ -9,3 +9,6 @@ export const ENTITLEMENT_COOKIE = '__Host-paywall_ent';
 
 /** Browsers cap cookie lifetimes at 400 days; the reader id lives that long. */
 export const READER_COOKIE_MAX_AGE_SECONDS = 400 * 86_400;
+
+/** The longest reader id the access API accepts (`reader.id`); ours are far shorter. */
+export const MAX_READER_ID_LENGTH = 256;

@@ -68,11 +68,77 @@ describe('createPaywallClient', () => {
     expect(decision).toMatchObject({ access: 'denied', reason: 'degraded', source: 'fallback' });
   });
 
-  it('fails open on a wrong API key and says why, without throwing', async () => {
+  it('walls on a wrong API key: a 4xx refusal is never a reason to grant', async () => {
     const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'wrong-key' });
     const { result, calls } = await callsDuring(() => client.decide(request(), article));
     expect(calls(ACCESS_CALL)).toBe(1);
-    expect(result).toMatchObject({ source: 'fallback', failure: 'http_401' });
+    expect(result).toMatchObject({ access: 'denied', source: 'fallback', failure: 'http_401' });
+  });
+
+  it('cannot be pushed into an error by crafted cookies: oversized values are dropped', async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
+    const cookie = `__Host-paywall_rid=${'a'.repeat(300)}; __Host-paywall_ent=${'b'.repeat(17_000)}`;
+    const { result, calls } = await callsDuring(() => client.decide(request(cookie), article));
+    expect(calls(ACCESS_CALL)).toBe(1);
+    // A real answer (a new reader, metered), not a fallback; the junk token is cleared.
+    expect(result).toMatchObject({ source: 'api', reason: 'metered' });
+    expect(result.setCookie).toContainEqual(expect.stringMatching(/^__Host-paywall_rid=[\w.-]+;/));
+    expect(result.setCookie).toContainEqual(
+      expect.stringMatching(/^__Host-paywall_ent=; Max-Age=0;/),
+    );
+  });
+
+  it('does not trust a token that names a key elsewhere (jku), even one the service signed', async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
+    const token = await serviceToken({}, { jku: 'https://evil.example/jwks.json' });
+    const { result, calls } = await callsDuring(() =>
+      client.decide(request(`__Host-paywall_ent=${token}`), article),
+    );
+    expect(calls(ACCESS_CALL)).toBe(1);
+    expect(result.source).toBe('api');
+    expect(result.reason).not.toBe('subscriber');
+  });
+
+  it('keeps verifying subscribers with the last good key set while the service is down', async () => {
+    let down = false;
+    const client = createPaywallClient({
+      baseUrl: env.TEST_SERVICE_URL,
+      apiKey: 'local-dev-key',
+      jwksCacheMaxAgeMs: 1,
+      fetch: (input, init) => (down ? Promise.reject(new TypeError('down')) : fetch(input, init)),
+    });
+    const cookie = `__Host-paywall_ent=${await serviceToken()}`;
+    expect((await client.decide(request(cookie), article)).source).toBe('token');
+    down = true;
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the cached key set is now stale
+    for (let i = 0; i < 3; i++) {
+      const decision = await client.decide(request(cookie), article);
+      expect(decision).toMatchObject({ source: 'token', reason: 'subscriber' });
+    }
+    // A reader without a token still gets the failure policy.
+    expect((await client.decide(request(), article)).source).toBe('fallback');
+  });
+
+  it('refuses a plain-http service URL (the key would travel in the clear), loopback excepted', () => {
+    expect(() =>
+      createPaywallClient({ baseUrl: 'http://paywall.example.com', apiKey: 'k' }),
+    ).toThrow(/https/);
+    expect(() =>
+      createPaywallClient({ baseUrl: 'http://127.0.0.1:8787', apiKey: 'k' }),
+    ).not.toThrow();
+  });
+
+  it('forwards only /_paywall/* and only small bodies', async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
+    const { result, calls } = await callsDuring(async () => [
+      await client.forward(new Request(`${SITE}//evil.example/_paywall/v1/prompt`)),
+      await client.forward(
+        new Request(`${SITE}/_paywall/v1/checkout`, { method: 'POST', body: 'x'.repeat(20_000) }),
+      ),
+    ]);
+    expect(result.map((r) => r.status)).toEqual([404, 413]);
+    expect(calls('GET //evil.example/_paywall/v1/prompt')).toBe(0);
+    expect(calls('POST /_paywall/v1/checkout')).toBe(0);
   });
 
   it('never fetches the JWKS for a reader without an entitlement cookie', async () => {

@@ -47,7 +47,10 @@ interface SigningJwk {
  * An entitlement token signed with the service's own key (real Ed25519, real `kid`), with
  * the issuer and audience the service uses by default.
  */
-export async function serviceToken(overrides: JWTPayload = {}): Promise<string> {
+export async function serviceToken(
+  overrides: JWTPayload = {},
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const [key] = JSON.parse(env.TEST_SIGNING_KEYS) as SigningJwk[];
   if (!key) throw new Error('the stack has no signing key');
   const iat = Math.floor(Date.now() / 1000);
@@ -63,7 +66,7 @@ export async function serviceToken(overrides: JWTPayload = {}): Promise<string> 
     ...overrides,
   };
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'entitlement+jwt' })
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'entitlement+jwt', ...header })
     .sign(await importJWK(key, 'EdDSA'));
 }
 

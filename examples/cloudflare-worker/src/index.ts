@@ -45,10 +45,15 @@ export default {
     const article = slug ? findArticle(slug) : undefined;
     if (!article) return html('<h1>Not found</h1>', 404);
 
-    const decision = await client.decide(request, {
-      id: `articles/${article.slug}`,
-      section: article.section,
-    });
+    const decision = await client.decide(
+      request,
+      { id: `articles/${article.slug}`, section: article.section },
+      // Only a real view counts: a HEAD or a browser's prefetch is no new read.
+      {
+        consume:
+          request.method === 'GET' && !/prefetch/i.test(request.headers.get('sec-purpose') ?? ''),
+      },
+    );
     // Subscribers get the article alone, and when the service did not answer we do not wait
     // on it twice; everyone else gets the prompt (walled) or the support box (granted).
     const prompt =

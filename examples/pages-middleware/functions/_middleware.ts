@@ -12,7 +12,10 @@ import {
 
 /** Which paths are articles. Everything else (home page, assets) is served untouched. */
 const ARTICLE_PATH = /^\/articles\/./;
-/** The element that holds the article's paragraphs. If it matches nothing, nothing is walled. */
+/**
+ * The element whose direct children are the article's paragraphs. If it matches nothing, or
+ * the paragraphs sit deeper (`article > div > p`), nothing is walled: check after changing it.
+ */
 const ARTICLE_SELECTOR = 'article';
 /** Paragraphs a walled reader still sees (the service's default, `leadParagraphs`). */
 const LEAD_PARAGRAPHS = 2;
