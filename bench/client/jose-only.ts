@@ -1,2 +1,9 @@
 /** The part of jose the client uses (src/client/token.ts), bundled alone for comparison. */
-export { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
+export {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+} from 'jose';

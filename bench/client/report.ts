@@ -53,7 +53,7 @@ export function printReport(r: ClientBenchResult): void {
       (
         [
           ['site Worker, jose included', site],
-          ['  jose alone (createRemoteJWKSet, jwtVerify, customFetch)', jose],
+          ['  jose alone (what src/client/token.ts imports)', jose],
           ['  ours alone (jose external)', ours],
         ] as const
       ).map(([label, b]) => [label, n(b.raw), n(b.gzip), n(b.brotli)]),
