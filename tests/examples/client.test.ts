@@ -128,6 +128,28 @@ describe('createPaywallClient', () => {
     ).not.toThrow();
   });
 
+  it("forwards the reader's address, vouched for by the site key, so rate limits see readers", async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
+    const checkout = (ip: string) =>
+      client.forward(
+        new Request(`${SITE}/_paywall/v1/checkout`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SITE },
+          body: 'plan=monthly&returnTo=%2Fclient-test',
+        }),
+        { ip },
+      );
+    // Every request reaches the service from the same address (this machine); the service's
+    // per-IP limit (20 a minute) must apply to each reader's forwarded address instead.
+    const a = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;
+    const b = `203.0.113.${Math.floor(Math.random() * 200) + 1}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await checkout(a)).status);
+    expect(statuses.slice(0, 20).every((status) => status === 303)).toBe(true);
+    expect(statuses[20]).toBe(429);
+    expect((await checkout(b)).status).toBe(303);
+  });
+
   it('forwards only /_paywall/* and only small bodies', async () => {
     const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
     const { result, calls } = await callsDuring(async () => [
