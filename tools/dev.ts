@@ -75,8 +75,23 @@ async function main(): Promise<void> {
       String(WORKER_PORT),
       '--show-interactive-dev-session=false',
     ],
-    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      // Its own process group: wrangler starts workerd below itself, and signalling the group
+      // stops the whole tree however we are stopped (Ctrl-C, SIGTERM, a crash).
+      detached: true,
+    },
   );
+  const signalWrangler = (signal: NodeJS.Signals) => {
+    try {
+      if (wrangler.pid !== undefined) process.kill(-wrangler.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', () => signalWrangler('SIGKILL'));
 
   const apiKeyNote = env.SITE_API_KEYS.includes(LOCAL_SITE_API_KEY)
     ? `site API key: ${LOCAL_SITE_API_KEY} (local development only)`
@@ -100,7 +115,12 @@ async function main(): Promise<void> {
   );
 
   const stop = once(async (code: number) => {
-    wrangler.kill('SIGTERM');
+    signalWrangler('SIGTERM');
+    const exited = new Promise((done) =>
+      wrangler.exitCode !== null ? done(null) : wrangler.once('exit', done),
+    );
+    // A grace period, then the `exit` hook's SIGKILL for anything still running.
+    await Promise.race([exited, new Promise((done) => setTimeout(done, 5_000))]);
     await Promise.all([upstash?.close(), stripe?.close(), origin?.close()]);
     process.exit(code);
   });
