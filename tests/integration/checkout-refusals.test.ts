@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { FORWARDED_FOR, FORWARDER_KEY } from '../../src/schemas/forwarding';
 import { checkoutForm, checkoutJson, freshIp } from '../support/checkout';
-import { API_KEY, withBindings } from '../support/worker';
+import { stripeClient } from '../support/stripe';
+import { API_KEY, BASE, withBindings } from '../support/worker';
 
 // Every refusal here happens before Stripe is called. Stripe's address is pointed at a
 // canary server that counts requests, and the count must not move.
@@ -91,21 +92,43 @@ describe('who may create a checkout', () => {
     await expectRefusal(checkoutForm({ plan: 'monthly' }, { origin: null }), 403, 'forbidden');
   });
 
-  it('a form from a loopback origin passes the origin check only in local development', async () => {
+  it('a form from a loopback origin passes only in local development, and Stripe returns there', async () => {
     const loopback = 'http://127.0.0.1:8789';
-    await expectRefusal(checkoutForm({ plan: 'monthly' }, { origin: loopback }), 403, 'forbidden');
-    const development = withBindings({
-      ENVIRONMENT: 'development',
-      STRIPE_API_BASE: env.TEST_CANARY_URL,
-    });
-    const local = await development(checkoutForm({ plan: 'monthly' }, { origin: loopback }));
-    expect(local.status).not.toBe(403);
-    await local.body?.cancel();
+    await expectRefusal(
+      checkoutForm({ plan: 'monthly', returnTo: '/a' }, { origin: loopback }),
+      403,
+      'forbidden',
+    );
+    const development = withBindings({ ENVIRONMENT: 'development' });
+    const local = await development(
+      checkoutForm({ plan: 'monthly', returnTo: '/a' }, { origin: loopback, ip: freshIp() }),
+    );
+    expect(local.status).toBe(303);
+    const sessionId = new URL(local.headers.get('location') ?? '').pathname.split('/').pop() ?? '';
+    const session = await stripeClient().checkout.sessions.retrieve(sessionId);
+    // The reader comes back to the page's own origin (a site forwarding /_paywall/* to us).
+    expect(session.success_url).toBe(
+      `${loopback}/_paywall/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
+    );
+    expect(session.cancel_url).toBe(`${loopback}/a`);
     const foreign = await development(
       checkoutForm({ plan: 'monthly' }, { origin: 'https://evil.example' }),
     );
     expect(foreign.status).toBe(403);
     await foreign.body?.cancel();
+  });
+
+  it('JSON from the site server (no Origin) gets our own host as the way back', async () => {
+    const response = await withBindings({})(
+      checkoutJson({ plan: 'monthly', returnTo: '/b' }, { ip: freshIp() }),
+    );
+    expect(response.status).toBe(200);
+    const { url } = (await response.json()) as { url: string };
+    const session = await stripeClient().checkout.sessions.retrieve(
+      new URL(url).pathname.split('/').pop() ?? '',
+    );
+    expect(session.success_url?.startsWith(`${BASE}/_paywall/checkout/complete`)).toBe(true);
+    expect(session.cancel_url).toBe(`${BASE}/b`);
   });
 });
 
