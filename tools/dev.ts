@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { unstable_readConfig } from 'wrangler';
 import { parseEnv } from '../src/env';
+import { isLoopbackHost } from '../src/loopback';
 import { type DemoOrigin, startDemoOrigin } from './demo-origin/server';
 import { ensureDevVars, LOCAL_SITE_API_KEY } from './dev-vars';
 import { pricesForOffers } from './local-stripe-prices';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
 
   let upstash: UpstashLocal | undefined;
   const redisUrl = new URL(env.UPSTASH_REDIS_REST_URL);
-  if (isLocal(redisUrl)) {
+  if (isLoopbackHost(redisUrl.hostname)) {
     upstash = await startUpstashLocal({
       port: Number(redisUrl.port || 80),
       token: env.UPSTASH_REDIS_REST_TOKEN,
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
 
   let stripe: StripeLocal | undefined;
   const stripeBase = env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : null;
-  if (stripeBase && isLocal(stripeBase)) {
+  if (stripeBase && isLoopbackHost(stripeBase.hostname)) {
     stripe = await startStripeLocal({
       port: Number(stripeBase.port || 80),
       secretKey: env.STRIPE_SECRET_KEY,
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
 
   let origin: DemoOrigin | undefined;
   const originBase = env.ORIGIN_URL ? new URL(env.ORIGIN_URL) : null;
-  if (originBase && isLocal(originBase)) {
+  if (originBase && isLoopbackHost(originBase.hostname)) {
     origin = await startDemoOrigin({ port: Number(originBase.port || 80) });
   }
 
@@ -127,10 +128,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   wrangler.on('exit', (code) => void stop(code ?? 0));
-}
-
-function isLocal(url: URL): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
 function once<A extends unknown[]>(fn: (...args: A) => Promise<void>) {

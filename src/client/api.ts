@@ -3,7 +3,13 @@ import type { AccessRequestInput, AccessResponse } from '../schemas/access';
 /** Why a call to the access API gave no usable answer. */
 export type ApiFailure = 'timeout' | 'network' | `http_${number}` | 'bad_response';
 
-export type ApiResult = { ok: true; body: AccessResponse } | { ok: false; failure: ApiFailure };
+/**
+ * `refused`: the service answered with a 4xx other than 429 (a wrong key, an invalid
+ * request), as opposed to not answering usefully at all.
+ */
+export type ApiResult =
+  | { ok: true; body: AccessResponse }
+  | { ok: false; failure: ApiFailure; refused: boolean };
 
 export interface ApiOptions {
   url: string;
@@ -35,13 +41,16 @@ export async function askAccessApi(
     });
     if (!response.ok) {
       await response.body?.cancel();
-      return { ok: false, failure: `http_${response.status}` };
+      const { status } = response;
+      return { ok: false, failure: `http_${status}`, refused: status < 500 && status !== 429 };
     }
     const body: unknown = await response.json();
-    return isAccessResponse(body) ? { ok: true, body } : { ok: false, failure: 'bad_response' };
+    if (isAccessResponse(body)) return { ok: true, body };
+    return { ok: false, failure: 'bad_response', refused: false };
   } catch (error) {
-    if (signal.aborted) return { ok: false, failure: 'timeout' };
-    return { ok: false, failure: error instanceof SyntaxError ? 'bad_response' : 'network' };
+    if (signal.aborted) return { ok: false, failure: 'timeout', refused: false };
+    const failure = error instanceof SyntaxError ? 'bad_response' : 'network';
+    return { ok: false, failure, refused: false };
   }
 }
 

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../loopback';
 import type { AccessRequestInput } from '../schemas/access';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../schemas/entitlement-token';
 import { askAccessApi } from './api';
@@ -10,6 +11,9 @@ import {
 } from './cookies';
 import { fallbackDecision, type PaywallDecision, subscriberDecision } from './decision';
 import { forwardToService } from './forward';
+
+export { isPaywallPath } from './forward';
+
 import { PromptCache, type PromptDecision, type PromptOptions, promptQuery } from './prompt';
 import { createTokenVerifier } from './token';
 
@@ -54,7 +58,6 @@ export interface DecideOptions {
 export const DEFAULT_TIMEOUT_MS = 500;
 /** Checkout and the portal wait on Stripe: a form post gets longer than a decision. */
 const FORWARD_TIMEOUT_MS = 15_000;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const THIRTY_DAYS_SECONDS = 30 * 86_400;
 const MAX_USER_AGENT = 1024;
 
@@ -68,7 +71,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
   const base = new URL(options.baseUrl);
   // The API key travels with every access call (and vouches for forwarded readers): never
   // in the clear, except to this machine in development.
-  if (base.protocol !== 'https:' && !LOOPBACK.has(base.hostname)) {
+  if (base.protocol !== 'https:' && !isLoopbackHost(base.hostname)) {
     throw new Error(`baseUrl must be https (or a loopback address): ${base.origin}`);
   }
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
@@ -114,10 +117,9 @@ export function createPaywallClient(options: PaywallClientOptions) {
       consume: opts.consume ?? true,
     });
     if (!result.ok) {
-      // The failure policy covers a service that cannot answer. A 4xx is a refusal (a wrong
-      // key, an invalid article): never a reason to grant, or a reader could provoke one.
-      const refused = /^http_4/.test(result.failure) && result.failure !== 'http_429';
-      return fallbackDecision(refused ? 'closed' : policy, result.failure, cookies.readerId);
+      // The failure policy covers a service that cannot answer. A refusal (a wrong key, an
+      // invalid article) is never a reason to grant, or a reader could provoke one.
+      return fallbackDecision(result.refused ? 'closed' : policy, result.failure, cookies.readerId);
     }
     const body = result.body;
     const setCookie: string[] = [];
@@ -204,5 +206,3 @@ export function withDecision(response: Response, decision: PaywallDecision): Res
   out.headers.set('paywall-decision', `${decision.access}; reason=${decision.reason}`);
   return out;
 }
-
-export const isPaywallPath = (url: string | URL) => new URL(url).pathname.startsWith('/_paywall/');

@@ -8,6 +8,9 @@ export interface ForwardOptions {
   timeoutMs: number;
 }
 
+/** The service's own routes, which a site's middleware forwards (see `forwardToService`). */
+export const isPaywallPath = (url: string | URL) => new URL(url).pathname.startsWith('/_paywall/');
+
 /** The service takes at most 8 KB from a form; Stripe's webhooks are never forwarded. */
 const MAX_FORWARDED_BODY_BYTES = 16 * 1024;
 /** Headers a browser sends that the service needs; nothing else of the reader's goes. */
@@ -29,7 +32,7 @@ export async function forwardToService(
   const from = new URL(request.url);
   // Only our routes, and only to the service's own origin: the path is set on a copy of the
   // base, so no path (`//elsewhere/…`) can carry the site key to another host.
-  if (!from.pathname.startsWith('/_paywall/')) return plain(404, 'Not found.');
+  if (!isPaywallPath(from)) return plain(404, 'Not found.');
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_FORWARDED_BODY_BYTES) return plain(413, 'Too large.');
   const target = new URL(options.base);

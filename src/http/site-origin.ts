@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../errors';
+import { isLoopbackHost } from '../loopback';
 import { requireSiteApiKey } from './api-key';
 import type { AppEnv } from './context';
 
@@ -31,23 +32,20 @@ export function trustedFormOrigin(c: Context<AppEnv>): string | null {
   if (origin === undefined) return null;
   const { config, environment } = c.var.services;
   if (origin === new URL(c.req.url).origin || config.allowedOrigins.includes(origin)) return origin;
-  return environment === 'development' && isLoopback(origin) ? origin : null;
+  // In local development only, a form from this machine (`http://127.0.0.1:<any port>`, e.g.
+  // an example site Worker forwarding `/_paywall/*` here) may post too: nothing else can be
+  // on a loopback origin, and no production configuration is needed to try the examples.
+  return environment === 'development' && isLoopbackHost(hostOf(origin)) ? origin : null;
 }
 
 /** Where Stripe sends the reader back to: a trusted form's origin, else our own. */
 export const returnOrigin = (c: Context<AppEnv>) =>
   trustedFormOrigin(c) ?? new URL(c.req.url).origin;
 
-/**
- * In local development only, a form from this machine (`http://127.0.0.1:<any port>`, e.g.
- * an example site Worker forwarding `/_paywall/*` here) may post too: nothing else can be on
- * a loopback origin, and no production configuration is needed to try the examples.
- */
-function isLoopback(origin: string): boolean {
+function hostOf(origin: string): string {
   try {
-    const { hostname } = new URL(origin);
-    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+    return new URL(origin).hostname;
   } catch {
-    return false;
+    return '';
   }
 }

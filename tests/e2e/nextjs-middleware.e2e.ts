@@ -1,5 +1,6 @@
 /// <reference types="node" />
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { CookieJar } from '../support/cookie-jar';
 
 // examples/nextjs-middleware.ts as Next.js would call it (a Request in, a Response out), in
 // Node like Next's Node.js middleware runtime, against the whole stack the browser journeys
@@ -19,21 +20,7 @@ beforeAll(async () => {
   site = 'http://localhost:3000';
 });
 
-class Jar {
-  cookies = new Map<string, string>();
-  header = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  take(response: Response) {
-    for (const line of (
-      response.headers as unknown as { getSetCookie(): string[] }
-    ).getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-  }
-}
-
-async function view(path: string, jar: Jar, headers: Record<string, string> = {}) {
+async function view(path: string, jar: CookieJar, headers: Record<string, string> = {}) {
   const response = await middleware(
     new Request(`${site}${path}`, { headers: { cookie: jar.header(), ...headers } }),
   );
@@ -43,7 +30,7 @@ async function view(path: string, jar: Jar, headers: Record<string, string> = {}
 
 describe('examples/nextjs-middleware.ts against the real service', () => {
   it('passes each decision to the page as request headers, and walls the 4th article', async () => {
-    const jar = new Jar();
+    const jar = new CookieJar();
     const slug = `e2e-next-${Date.now()}`;
     for (const n of [1, 2, 3]) {
       const page = await view(`/articles/${slug}-${n}`, jar);
@@ -66,7 +53,7 @@ describe('examples/nextjs-middleware.ts against the real service', () => {
   });
 
   it("overwrites a reader's own x-paywall-access, and a prefetch does not count", async () => {
-    const jar = new Jar();
+    const jar = new CookieJar();
     const slug = `e2e-next-forged-${Date.now()}`;
     const prefetch = await view(`/articles/${slug}`, jar, { 'next-router-prefetch': '1' });
     expect(prefetch.headers.get('x-middleware-request-x-paywall-access')).toBe('granted');

@@ -1,6 +1,8 @@
 import { env, exports } from 'cloudflare:workers';
-import { importJWK, type JWTPayload, SignJWT } from 'jose';
-import { CookieJar } from '../support/browser-like';
+import type { JWTPayload } from 'jose';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../src/schemas/entitlement-token';
+import { CookieJar, setCookies } from '../support/cookie-jar';
+import { signWith } from '../support/entitlements';
 
 /** The example site's origin in these tests (allowed to post the prompt's forms). */
 export const SITE = 'https://site.example';
@@ -35,14 +37,6 @@ export async function visit(path: string, jar: CookieJar, init: RequestInit = {}
   return response;
 }
 
-interface SigningJwk {
-  kty: 'OKP';
-  crv: 'Ed25519';
-  x: string;
-  d: string;
-  kid: string;
-}
-
 /**
  * An entitlement token signed with the service's own key (real Ed25519, real `kid`), with
  * the issuer and audience the service uses by default.
@@ -51,27 +45,20 @@ export async function serviceToken(
   overrides: JWTPayload = {},
   header: Record<string, unknown> = {},
 ): Promise<string> {
-  const [key] = JSON.parse(env.TEST_SIGNING_KEYS) as SigningJwk[];
+  const [key] = JSON.parse(env.TEST_SIGNING_KEYS) as Parameters<typeof signWith>[0][];
   if (!key) throw new Error('the stack has no signing key');
   const iat = Math.floor(Date.now() / 1000);
-  const sub = `sbr_${crypto.randomUUID().replaceAll('-', '').slice(0, 22)}`;
   const claims: JWTPayload = {
-    iss: 'urn:edge-paywall',
-    aud: 'urn:edge-paywall:site',
-    sub,
+    iss: DEFAULT_ISSUER,
+    aud: DEFAULT_AUDIENCE,
+    sub: `sbr_${crypto.randomUUID().replaceAll('-', '').slice(0, 22)}`,
     iat,
     exp: iat + 600,
     jti: crypto.randomUUID(),
     ent: { kind: 'subscription', plan: 'monthly', status: 'active', until: iat + 20 * 86_400 },
     ...overrides,
   };
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'entitlement+jwt', ...header })
-    .sign(await importJWK(key, 'EdDSA'));
+  return signWith(key, claims, header);
 }
 
-/** workerd implements Headers.getSetCookie(); the workers types do not declare it yet. */
-export const setCookies = (response: Response): string[] =>
-  (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
-
-export { CookieJar };
+export { CookieJar, setCookies };

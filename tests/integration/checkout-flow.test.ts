@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkoutForm, checkoutJson, freshIp } from '../support/checkout';
+import { setCookies } from '../support/cookie-jar';
 import { decideWithToken, genuineClaims, signingKeys, signWith } from '../support/entitlements';
 import { control, deliverAll, stripeClient } from '../support/stripe';
 import { type AccessBody, callWorker } from '../support/worker';
 
 const nowS = () => Math.floor(Date.now() / 1000);
 type Paid = { redirectUrl: string; events: { id: string; type: string }[] };
-
-/** workerd implements Headers.getSetCookie(); the workers types do not declare it yet. */
-const setCookies = (response: Response) =>
-  (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
 
 function cookieValue(response: Response, name: string): string | null {
   for (const line of setCookies(response)) {
