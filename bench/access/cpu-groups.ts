@@ -1,4 +1,5 @@
 import { machineBusyMs, processTree, readCmdline, readProc } from '../support/cpu';
+import { median } from '../support/format';
 
 /**
  * Who spent the CPU during one load run, per request, in µs. The processes are found once,
@@ -72,5 +73,17 @@ export function createCpuMeter(pids: {
         };
       };
     },
+  };
+}
+
+/** Medians of rounds per process group; `lost` (processes that vanished) is the worst round's. */
+export function medianCpu(runs: CpuPerRequest[]): CpuPerRequest {
+  const m = (pick: (c: CpuPerRequest) => number) => median(runs.map(pick));
+  const groups = Object.fromEntries(CPU_GROUPS.map((g) => [g, m((c) => c[g])]));
+  return {
+    ...(groups as Record<CpuGroup, number>),
+    machine: m((c) => c.machine),
+    busyCores: m((c) => c.busyCores),
+    lost: Math.max(...runs.map((c) => c.lost)),
   };
 }

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { answerTally, type LoadCounts } from '../support/load';
 import { ACCESS_HEADERS, accessBody } from './api';
 import type { CpuMeter, CpuPerRequest } from './cpu-groups';
 
@@ -17,20 +18,9 @@ export interface Scenario {
   check: (body: string) => { label: string; ok: boolean };
 }
 
-export interface LoadRun {
+export interface LoadRun extends LoadCounts {
   scenario: Scenario['key'];
   round: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  /** 200s whose body failed the scenario's check, e.g. a degraded decision. */
-  badBodies: number;
-  /** Answers by label: reasons, `HTTP 502`, `bad: degraded`… */
-  tally: Record<string, number>;
   /** CPU per request by process, µs (see cpu-groups.ts). */
   cpu: CpuPerRequest;
 }
@@ -83,8 +73,7 @@ export async function runLoad(
   bodies: string[],
   opts: { connections: number; seconds: number; round: number; cpu: CpuMeter },
 ): Promise<LoadRun> {
-  let badBodies = 0;
-  const tally: Record<string, number> = {};
+  const answers = answerTally();
   const stopCpu = opts.cpu.start();
   const result = await autocannon({
     url: baseUrl,
@@ -100,29 +89,14 @@ export async function runLoad(
           ...req,
           body: bodies[Math.floor(Math.random() * bodies.length)],
         }),
-        onResponse: (status, body) => {
-          // Non-2xx are counted by autocannon too; the tally says which status they were.
-          const { label, ok } =
-            status === 200 ? scenario.check(body) : { label: `HTTP ${status}`, ok: true };
-          if (!ok) badBodies++;
-          const key = ok ? label : `bad: ${label}`;
-          tally[key] = (tally[key] ?? 0) + 1;
-        },
+        onResponse: (status, body) => answers.record(status, () => scenario.check(body)),
       },
     ],
   });
   return {
     scenario: scenario.key,
     round: opts.round,
-    rps: result['2xx'] / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    badBodies,
-    tally,
+    ...answers.counts(result),
     cpu: stopCpu(result.requests.total),
   };
 }

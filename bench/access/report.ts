@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fixed, goalsTable, table } from '../support/format';
+import { fixed, type Goal, goalsTable, table, tallyMix } from '../support/format';
 import { CPU_GROUPS } from './cpu-groups';
 import { SCENARIOS } from './load';
 import type { RedisWorkResult } from './redis-cases';
 import type { SubscriberWork } from './subscriber';
-import { type Goal, type LoadSummary, ourCpu } from './summary';
+import { type LoadSummary, ourCpu } from './summary';
 
 /** Everything one run measured; also written as JSON (bench/results/access.json). */
 export interface AccessBenchResult {
@@ -73,7 +73,7 @@ export function printReport(r: AccessBenchResult): void {
         ];
       }),
     ),
-    ...SCENARIOS.map((s) => `answers, ${s.key}: ${mix(r.load.scenarios[s.key].tally)}`),
+    ...SCENARIOS.map((s) => `answers, ${s.key}: ${tallyMix(r.load.scenarios[s.key].tally)}`),
     '',
     "CPU per request by process, µs (median of rounds; redis-server is shared, machine = all cores, anyone's)",
     table(
@@ -104,16 +104,6 @@ export function printReport(r: AccessBenchResult): void {
   if (r.load.failures > 0) out.push('', errorBanner(r.load));
   out.push('', 'Goals', goalsTable(r.goals), '');
   console.log(out.join('\n'));
-}
-
-function mix(tally: Record<string, number>): string {
-  const total = Object.values(tally).reduce((a, b) => a + b, 0);
-  return (
-    Object.entries(tally)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, n]) => `${k} ${n} (${fixed((100 * n) / total, 1)}%)`)
-      .join(', ') || 'none'
-  );
 }
 
 /** A bench whose requests failed measured something else; say so where nobody can miss it. */

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { localDefaults } from '../../tools/dev-vars';
 import { Cleanup } from '../support/cleanup';
 import { codeSnapshot } from '../support/git';
-import { sleep } from '../support/net';
+import { envNumber, machineInfo, runRounds } from '../support/load';
 import { startUpstashChild } from '../support/upstash';
 import {
   benchTempDir,
@@ -15,7 +14,7 @@ import {
 } from '../support/wrangler';
 import { issueReaders } from './api';
 import { createCpuMeter } from './cpu-groups';
-import { buildBodies, type LoadRun, runLoad, SCENARIOS } from './load';
+import { buildBodies, runLoad, SCENARIOS } from './load';
 import { RedisMonitor } from './monitor';
 import { measureRedisWork } from './redis-cases';
 import { type AccessBenchResult, printReport, writeJson } from './report';
@@ -31,16 +30,12 @@ import { evaluateGoals, summariseLoad } from './summary';
  *      a shared 2-core machine lands on all three alike.
  * Everything it starts is stopped in `finally`, also on errors and Ctrl-C.
  */
-const num = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 
 const CONFIG = {
-  connections: num('BENCH_CONNECTIONS', 32),
-  seconds: num('BENCH_SECONDS', 4),
-  rounds: num('BENCH_ROUNDS', 6),
-  readers: num('BENCH_READERS', 500),
+  connections: envNumber('BENCH_CONNECTIONS', 32),
+  seconds: envNumber('BENCH_SECONDS', 4),
+  rounds: envNumber('BENCH_ROUNDS', 6),
+  readers: envNumber('BENCH_READERS', 500),
   articles: 8,
   /**
    * wrangler dev's inspector proxy enables the DevTools Network domain on the worker, so
@@ -129,33 +124,14 @@ export async function runAccessBench(): Promise<AccessBenchResult> {
         cpu,
       });
     }
-    const runs: LoadRun[] = [];
-    for (let round = 1; round <= CONFIG.rounds; round++) {
-      // Rotate the order each round so no scenario always runs right after another.
-      const order = SCENARIOS.map((_, i) => SCENARIOS[(i + round - 1) % SCENARIOS.length]);
-      for (const scenario of order) {
-        if (!scenario) continue;
-        const run = await runLoad(worker.url, scenario, bodiesFor(scenario.key), {
-          ...CONFIG,
-          round,
-          cpu,
-        });
-        runs.push(run);
-        console.log(
-          `[bench] round ${round}/${CONFIG.rounds} ${scenario.key.padEnd(8)} ` +
-            `${run.rps.toFixed(0)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms`,
-        );
-        await sleep(250); // let sockets from the last run close
-      }
-    }
+    const runs = await runRounds(SCENARIOS, CONFIG.rounds, (scenario, round) =>
+      runLoad(worker.url, scenario, bodiesFor(scenario.key), { ...CONFIG, round, cpu }),
+    );
 
     const load = summariseLoad(runs);
     const result: AccessBenchResult = {
       bench: 'access',
-      date: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      ...machineInfo(),
       redisVersion: redisVersion ?? 'unknown',
       code,
       config: CONFIG,

@@ -1,30 +1,15 @@
-import { median } from '../support/format';
-import { CPU_GROUPS, type CpuPerRequest } from './cpu-groups';
+import { type Goal, median } from '../support/format';
+import { summariseCounts } from '../support/load';
+import { CPU_GROUPS, type CpuPerRequest, medianCpu } from './cpu-groups';
 import type { LoadRun, Scenario } from './load';
 import type { RedisWorkResult } from './redis-cases';
 import type { SubscriberWork } from './subscriber';
 
 /** Reduces the raw runs to medians, ratios and goals; pure, so the report only prints. */
-export interface ScenarioSummary {
-  rps: number;
-  p50: number;
-  p99: number;
-  perRoundRps: number[];
-  requests: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  badBodies: number;
-  tally: Record<string, number>;
+export type ScenarioSummary = ReturnType<typeof summariseCounts> & {
   /** Median of rounds, per process group. */
   cpu: CpuPerRequest;
-}
-
-export interface Goal {
-  name: string;
-  value: string;
-  pass: boolean;
-}
+};
 
 export interface LoadSummary {
   scenarios: Record<Scenario['key'], ScenarioSummary>;
@@ -53,24 +38,7 @@ export interface LoadSummary {
 export function summariseLoad(runs: LoadRun[]): LoadSummary {
   const of = (key: Scenario['key']): ScenarioSummary => {
     const mine = runs.filter((r) => r.scenario === key);
-    const tally: Record<string, number> = {};
-    for (const run of mine) {
-      for (const [label, n] of Object.entries(run.tally)) tally[label] = (tally[label] ?? 0) + n;
-    }
-    const sum = (pick: (r: LoadRun) => number) => mine.reduce((acc, r) => acc + pick(r), 0);
-    return {
-      rps: median(mine.map((r) => r.rps)),
-      p50: median(mine.map((r) => r.p50)),
-      p99: median(mine.map((r) => r.p99)),
-      perRoundRps: mine.map((r) => r.rps),
-      requests: sum((r) => r.requests),
-      non2xx: sum((r) => r.non2xx),
-      errors: sum((r) => r.errors),
-      timeouts: sum((r) => r.timeouts),
-      badBodies: sum((r) => r.badBodies),
-      tally,
-      cpu: medianCpu(mine.map((r) => r.cpu)),
-    };
+    return { ...summariseCounts(mine), cpu: medianCpu(mine.map((r) => r.cpu)) };
   };
   const scenarios = {
     decision: of('decision'),
@@ -166,15 +134,4 @@ export function evaluateGoals(
       pass: load.ratios.subscriberOverConstant >= SUBSCRIBER_OVER_CONSTANT_GOAL,
     },
   ];
-}
-
-function medianCpu(runs: CpuPerRequest[]): CpuPerRequest {
-  const m = (pick: (c: CpuPerRequest) => number) => median(runs.map(pick));
-  const groups = Object.fromEntries(CPU_GROUPS.map((g) => [g, m((c) => c[g])]));
-  return {
-    ...(groups as Record<(typeof CPU_GROUPS)[number], number>),
-    machine: m((c) => c.machine),
-    busyCores: m((c) => c.busyCores),
-    lost: Math.max(...runs.map((c) => c.lost)),
-  };
 }

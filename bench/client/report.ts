@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Goal } from '../access/summary';
-import { fixed, goalsTable, table } from '../support/format';
+
+import { fixed, type Goal, goalsTable, table } from '../support/format';
 import type { BundleSize } from './size';
 
 /** Everything one run measured; also written as JSON (bench/results/client.json). */

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import type { CpuMeter, CpuPerRequest } from '../access/cpu-groups';
 import { readProc } from '../support/cpu';
+import { answerTally, type LoadCounts } from '../support/load';
 import { gatedPage, type PageCheck, rewrittenPage, untouchedPage } from './checks';
 import { articleUrlPath, GATE_PREFIX, PASSTHROUGH_PREFIX } from './shared';
 
@@ -41,18 +42,9 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
-export interface LoadRun {
+export interface LoadRun extends LoadCounts {
   scenario: Scenario['key'];
   round: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  badBodies: number;
-  tally: Record<string, number>;
   /** Origin requests per answered request: 1 = every page came from the origin (no edge cache). */
   originPerRequest: number;
   /** CPU per request by process, µs, plus the demo origin's. */
@@ -71,8 +63,7 @@ export async function runLoad(
     origin: { pid: number; requests: () => Promise<number> };
   },
 ): Promise<LoadRun> {
-  let badBodies = 0;
-  const tally: Record<string, number> = {};
+  const answers = answerTally();
   const originBefore = await opts.origin.requests();
   const originCpuBefore = readProc(opts.origin.pid)?.cpuMs ?? 0;
   const stopCpu = opts.cpu.start();
@@ -87,14 +78,8 @@ export async function runLoad(
       {
         method: 'GET',
         path: scenario.path(opts.kb),
-        onResponse: (status, body, _context, headers) => {
-          const decision = header(headers, 'paywall-decision');
-          const { label, ok } =
-            status === 200 ? scenario.check(body, decision) : { label: `HTTP ${status}`, ok: true };
-          if (!ok) badBodies++;
-          const key = ok ? label : `bad: ${label}`;
-          tally[key] = (tally[key] ?? 0) + 1;
-        },
+        onResponse: (status, body, _context, headers) =>
+          answers.record(status, () => scenario.check(body, header(headers, 'paywall-decision'))),
       },
     ],
   });
@@ -105,15 +90,7 @@ export async function runLoad(
   return {
     scenario: scenario.key,
     round: opts.round,
-    rps: result['2xx'] / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    badBodies,
-    tally,
+    ...answers.counts(result),
     originPerRequest: originRequests / answered,
     cpu: { ...cpu, origin: (originCpuMs * 1000) / answered },
   };

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CPU_GROUPS } from '../access/cpu-groups';
-import { fixed, goalsTable, table } from '../support/format';
+import { fixed, type Goal, goalsTable, table, tallyMix } from '../support/format';
 import { SCENARIOS } from './load';
 import type { StreamRow } from './stream';
-import { type Goal, type LoadSummary, ourCpu, row } from './summary';
+import { type LoadSummary, ourCpu, row } from './summary';
 
 /** Everything one run measured; also written as JSON (bench/results/proxy.json). */
 export interface ProxyBenchResult {
@@ -65,7 +65,7 @@ export function printReport(r: ProxyBenchResult): void {
         ];
       }),
     ),
-    ...SCENARIOS.map((s) => `answers, ${s.key}: ${mix(load.scenarios[s.key].tally)}`),
+    ...SCENARIOS.map((s) => `answers, ${s.key}: ${tallyMix(load.scenarios[s.key].tally)}`),
     '',
     "CPU per request by process, µs (median of rounds; redis-server is shared, machine = all cores, anyone's)",
     table(
@@ -148,16 +148,6 @@ export function printReport(r: ProxyBenchResult): void {
   if (load.failures > 0) out.push(`!!! ${load.failures} load answers failed; see the tallies`);
   out.push('', 'Goals', goalsTable(r.goals), '');
   console.log(out.join('\n'));
-}
-
-function mix(tally: Record<string, number>): string {
-  const total = Object.values(tally).reduce((a, b) => a + b, 0);
-  return (
-    Object.entries(tally)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, n]) => `${k} ${n} (${fixed((100 * n) / total, 1)}%)`)
-      .join(', ') || 'none'
-  );
 }
 
 export function writeJson(path: string, result: ProxyBenchResult): void {

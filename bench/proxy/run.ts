@@ -1,12 +1,11 @@
-import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { createCpuMeter } from '../access/cpu-groups';
 import { Cleanup } from '../support/cleanup';
 import { codeSnapshot } from '../support/git';
-import { sleep } from '../support/net';
+import { envNumber, machineInfo, runRounds } from '../support/load';
 import { workerdPids } from '../support/workerd';
 import { ROOT } from '../support/wrangler';
-import { type LoadRun, runLoad, SCENARIOS } from './load';
+import { runLoad, SCENARIOS } from './load';
 import { type ProxyBenchResult, printReport, writeJson } from './report';
 import { PAYWALL_CONFIG, startProxyStack } from './stack';
 import { measureStreaming } from './stream';
@@ -30,21 +29,17 @@ import { evaluateGoals, summariseLoad } from './summary';
  * from the origin; the load table's "origin fetches/req" shows it, run by run.
  * Everything it starts is stopped in `finally`, also on errors and Ctrl-C.
  */
-const num = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 
 const CONFIG = {
-  loadPageKb: num('BENCH_PROXY_KB', 10),
+  loadPageKb: envNumber('BENCH_PROXY_KB', 10),
   /**
    * 16, not the access bench's 32: a saturated 2-core machine queues every request, and at
    * 32 the queue outgrows the worker's own 200 ms Redis time limit (REDIS_TIMEOUT_MS), so
    * some reads turn `degraded`: a shorter path, measured as if it were the real one.
    */
-  connections: num('BENCH_PROXY_CONNECTIONS', 16),
-  seconds: num('BENCH_PROXY_SECONDS', 4),
-  rounds: num('BENCH_PROXY_ROUNDS', 4),
+  connections: envNumber('BENCH_PROXY_CONNECTIONS', 16),
+  seconds: envNumber('BENCH_PROXY_SECONDS', 4),
+  rounds: envNumber('BENCH_PROXY_ROUNDS', 4),
   /** See bench/access/run.ts: the inspector costs CPU per subrequest production never pays. */
   inspector: process.env.BENCH_INSPECTOR === '1',
 };
@@ -82,29 +77,14 @@ export async function runProxyBench(): Promise<ProxyBenchResult> {
     for (const scenario of SCENARIOS) {
       await runLoad(stack.url, scenario, { ...loadOpts, seconds: WARMUP_SECONDS, round: 0 });
     }
-    const runs: LoadRun[] = [];
-    for (let round = 1; round <= CONFIG.rounds; round++) {
-      // Rotate the order each round so no scenario always runs right after another.
-      const order = SCENARIOS.map((_, i) => SCENARIOS[(i + round - 1) % SCENARIOS.length]);
-      for (const scenario of order) {
-        if (!scenario) continue;
-        const run = await runLoad(stack.url, scenario, { ...loadOpts, round });
-        runs.push(run);
-        console.log(
-          `[bench] round ${round}/${CONFIG.rounds} ${scenario.key.padEnd(11)} ` +
-            `${run.rps.toFixed(0)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms`,
-        );
-        await sleep(250); // let sockets from the last run close
-      }
-    }
+    const runs = await runRounds(SCENARIOS, CONFIG.rounds, (scenario, round) =>
+      runLoad(stack.url, scenario, { ...loadOpts, round }),
+    );
 
     const load = summariseLoad(runs);
     const result: ProxyBenchResult = {
       bench: 'proxy',
-      date: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      ...machineInfo(),
       code,
       config: { ...CONFIG, paywallConfig: PAYWALL_CONFIG },
       load,

@@ -1,5 +1,6 @@
-import { CPU_GROUPS, type CpuPerRequest } from '../access/cpu-groups';
-import { median } from '../support/format';
+import { CPU_GROUPS, type CpuPerRequest, medianCpu } from '../access/cpu-groups';
+import { type Goal, median } from '../support/format';
+import { summariseCounts } from '../support/load';
 import type { LoadRun, Scenario } from './load';
 import type { StreamRow } from './stream';
 
@@ -55,39 +56,23 @@ export interface LoadSummary {
   failures: number;
 }
 
-export interface Goal {
-  name: string;
-  value: string;
-  pass: boolean;
-}
-
 export function summariseLoad(runs: LoadRun[]): LoadSummary {
   const of = (key: Scenario['key']): ScenarioSummary => {
     const mine = runs.filter((r) => r.scenario === key);
-    const tally: Record<string, number> = {};
-    for (const run of mine) {
-      for (const [label, n] of Object.entries(run.tally)) tally[label] = (tally[label] ?? 0) + n;
-    }
-    const sum = (pick: (r: LoadRun) => number) => mine.reduce((acc, r) => acc + pick(r), 0);
-    const cpu = (pick: (c: ProxyCpu) => number) => median(mine.map((r) => pick(r.cpu)));
+    const counts = summariseCounts(mine);
+    const lost = mine.reduce((acc, r) => acc + r.cpu.lost, 0);
     return {
-      rps: median(mine.map((r) => r.rps)),
-      p50: median(mine.map((r) => r.p50)),
-      p99: median(mine.map((r) => r.p99)),
-      perRoundRps: mine.map((r) => r.rps),
-      requests: sum((r) => r.requests),
-      failures: sum((r) => r.non2xx + r.errors + r.timeouts + r.badBodies + r.cpu.lost),
-      tally,
+      rps: counts.rps,
+      p50: counts.p50,
+      p99: counts.p99,
+      perRoundRps: counts.perRoundRps,
+      requests: counts.requests,
+      failures: counts.non2xx + counts.errors + counts.timeouts + counts.badBodies + lost,
+      tally: counts.tally,
       originPerRequest: median(mine.map((r) => r.originPerRequest)),
       cpu: {
-        ...(Object.fromEntries(CPU_GROUPS.map((g) => [g, cpu((c) => c[g])])) as Record<
-          (typeof CPU_GROUPS)[number],
-          number
-        >),
-        origin: cpu((c) => c.origin),
-        machine: cpu((c) => c.machine),
-        busyCores: cpu((c) => c.busyCores),
-        lost: Math.max(...mine.map((r) => r.cpu.lost)),
+        ...medianCpu(mine.map((r) => r.cpu)),
+        origin: median(mine.map((r) => r.cpu.origin)),
       },
     };
   };

@@ -32,10 +32,28 @@ export function fixed(value: number, digits = 0): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
+/** A promise a bench checks: what was promised, what was measured, and whether it held. */
+export interface Goal {
+  name: string;
+  value: string;
+  pass: boolean;
+}
+
 /** The goals every bench ends with: what was promised, what was measured, PASS or FAIL. */
-export function goalsTable(goals: { name: string; value: string; pass: boolean }[]): string {
+export function goalsTable(goals: Goal[]): string {
   return table(
     ['goal', 'measured', 'verdict'],
     goals.map((g) => [g.name, g.value, verdict(g.pass)]),
+  );
+}
+
+/** Answers by label with their shares, e.g. `metered 120 (60.0%), already_read 80 (40.0%)`. */
+export function tallyMix(tally: Record<string, number>): string {
+  const total = Object.values(tally).reduce((a, b) => a + b, 0);
+  return (
+    Object.entries(tally)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `${k} ${n} (${fixed((100 * n) / total, 1)}%)`)
+      .join(', ') || 'none'
   );
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { startChild } from './child';
 import type { Cleanup } from './cleanup';
+import { startIpcChild } from './ipc-child';
 
 const CHILD_ENTRY = resolve(import.meta.dirname, 'origin-child.ts');
 
@@ -21,29 +21,7 @@ export interface OriginChild {
  * registers its shutdown with `cleanup`.
  */
 export async function startOriginChild(cleanup: Cleanup): Promise<OriginChild> {
-  const child = startChild('demo-origin', process.execPath, ['--import', 'tsx', CHILD_ENTRY], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: process.env,
-  });
-  cleanup.add('demo-origin', async () => {
-    if (child.proc.connected) child.proc.send('close');
-    await child.stop(5_000);
-  });
-  const reply = await new Promise<Reply>((resolveReply, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`demo-origin did not start in 30 s\n${child.recentOutput()}`)),
-      30_000,
-    );
-    child.proc.once('message', (msg: Reply) => {
-      clearTimeout(timer);
-      resolveReply(msg);
-    });
-    child.proc.once('exit', () => {
-      clearTimeout(timer);
-      reject(new Error(`demo-origin exited during start-up\n${child.recentOutput()}`));
-    });
-    child.proc.send({ type: 'start' });
-  });
+  const { child, reply } = await startIpcChild<Reply>(cleanup, 'demo-origin', CHILD_ENTRY);
   if (reply.type !== 'ready') {
     throw new Error(`demo-origin failed to start: ${'message' in reply ? reply.message : ''}`);
   }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closeOnSignals, parsePort } from '../cli';
 import { startDemoOrigin } from './server';
 
 // CLI: npx tsx tools/demo-origin/main.ts [--port 8788] [--host 127.0.0.1]
@@ -18,27 +19,11 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const port = values.port === undefined ? 8788 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be a port number, got "${values.port}"\n${USAGE}`);
-  }
+  const port = parsePort(values.port, 8788, USAGE);
   const origin = await startDemoOrigin({ port, ...(values.host ? { host: values.host } : {}) });
   console.log(`demo-origin listening on ${origin.url} (The Riverside Courier, demo articles)`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    origin.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`demo-origin: error while stopping on ${signal}:`, error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals('demo-origin', origin);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { keepAliveLikeClients, listen } from '../http-server';
 import { route } from './router';
 
 // The demo news site that `npm start` puts behind the worker, and that tests and benchmarks
@@ -32,19 +32,10 @@ export async function startDemoOrigin(opts: DemoOriginOptions = {}): Promise<Dem
       res.end();
     });
   });
-  // Clients (undici, workerd) keep connections alive; outlive them so a reused socket is
-  // never closed under a request in flight.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-  await listen(server, opts.port ?? 8788, host);
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  keepAliveLikeClients(server);
+  const { url, port } = await listen(server, opts.port ?? 8788, host);
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     close: () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -121,14 +112,4 @@ function baseUrl(req: IncomingMessage): string {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim() || undefined;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closeOnSignals, parsePort } from '../cli';
 import { type LocalPrice, startStripeLocal } from './server';
 
 // CLI: npx tsx tools/stripe-local/main.ts [--port 12111] [--host 127.0.0.1]
@@ -44,10 +45,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const port = values.port === undefined ? 12111 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be a port number, got "${values.port}"`);
-  }
+  const port = parsePort(values.port, 12111);
   const server = await startStripeLocal({
     port,
     ...(values.host ? { host: values.host } : {}),
@@ -59,20 +57,7 @@ async function main(): Promise<void> {
   const target = values['webhook-url'] ? `webhooks → ${values['webhook-url']}` : 'no webhook URL';
   console.log(`stripe-local listening on ${server.url} (${target})`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`stripe-local: error while stopping on ${signal}:`, error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals('stripe-local', server);
 }
 
 main().catch((error: unknown) => {

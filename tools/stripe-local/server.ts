@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { keepAliveLikeClients, listen } from '../http-server';
 import { apiRouter } from './api/routes';
 import { controlRouter } from './control';
 import { StripeLocalError, unknownRoute } from './errors';
@@ -79,17 +79,9 @@ export async function startStripeLocal(opts: StripeLocalOptions = {}): Promise<S
       else res.destroy();
     });
   });
-  // Keep connections longer than clients (undici, workerd) do, so a reused socket is never
-  // closed under a request in flight.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-  await listen(server, opts.port ?? 12111, host);
-  const port = (server.address() as AddressInfo).port;
-  registry.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  keepAliveLikeClients(server);
+  const { url: baseUrl, port } = await listen(server, opts.port ?? 12111, host);
+  registry.baseUrl = baseUrl;
   const main = registry.create({ secretKey, webhookSecret, webhookUrl: opts.webhookUrl ?? null });
 
   return {
@@ -230,14 +222,4 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
 
 function apiError() {
   return { error: { type: 'api_error', message: 'An unexpected error occurred in stripe-local.' } };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

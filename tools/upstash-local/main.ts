@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closeOnSignals, parsePort } from '../cli';
 import type { BackendChoice } from './choose-backend';
 import { startUpstashLocal } from './server';
 
@@ -28,10 +29,7 @@ async function main(): Promise<void> {
   }
   const token = values.token ?? process.env.UPSTASH_LOCAL_TOKEN;
   if (!token) throw new Error(`a token is required\n${USAGE}`);
-  const port = values.port === undefined ? 8079 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be a port number, got "${values.port}"`);
-  }
+  const port = parsePort(values.port, 8079);
   const backend = (values.backend ?? 'auto') as BackendChoice;
   if (!['auto', 'redis', 'memory'].includes(backend)) {
     throw new Error(`--backend must be auto, redis or memory, got "${backend}"`);
@@ -46,20 +44,7 @@ async function main(): Promise<void> {
   });
   console.log(`upstash-local listening on ${server.url} (backend: ${server.description})`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`upstash-local: error while stopping on ${signal}:`, error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals('upstash-local', server);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { keepAliveLikeClients, listen } from '../http-server';
 import type { Backend } from './backend';
 import { type BackendChoice, chooseBackend } from './choose-backend';
 import { answer } from './protocol';
@@ -44,26 +44,18 @@ export async function startUpstashLocal(opts: UpstashLocalOptions): Promise<Upst
   const server = createServer((req, res) => {
     handle(backend, opts.token, req, res);
   });
-  // Clients (undici in Node, workerd) keep connections open between requests; keep them
-  // longer than they do so a reused socket is never closed under a request in flight.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  keepAliveLikeClients(server);
   server.requestTimeout = 60_000;
-  server.on('clientError', (_error, socket) => {
-    // Malformed HTTP: answer if the socket still can, never throw.
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  let bound: { url: string; port: number };
   try {
-    await listen(server, opts.port ?? 8079, host);
+    bound = await listen(server, opts.port ?? 8079, host);
   } catch (error) {
     await backend.close();
     throw error;
   }
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { url, port } = bound;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     backend: backend.kind,
     description: backend.description,
@@ -74,16 +66,6 @@ export async function startUpstashLocal(opts: UpstashLocalOptions): Promise<Upst
       await backend.close();
     },
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 /**
