@@ -14,11 +14,36 @@ export function requireSiteOrBrowserForm() {
   const apiKey = requireSiteApiKey();
   return createMiddleware<AppEnv>(async (c, next) => {
     if (/json/i.test(c.req.header('content-type') ?? '')) return apiKey(c, next);
-    if (trustedFormOrigin(c) === null) {
-      throw new AppError('forbidden', 'This form may only be posted from the site itself.');
-    }
+    requireTrustedFormOrigin(c);
     await next();
   });
+}
+
+/**
+ * Routes only a reader's browser calls (the portal: it acts on the entitlement cookie): a
+ * form post, from our own origin or an allowed site origin, and nothing else. A server has
+ * no cookie to send, so JSON is refused (400) rather than given a second way in.
+ */
+export function requireBrowserForm() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (!isFormContentType(c.req.header('content-type'))) {
+      throw new AppError('invalid_request', 'This route takes the prompt form only.');
+    }
+    requireTrustedFormOrigin(c);
+    await next();
+  });
+}
+
+/** The media types a browser's `<form>` can post with our fields. */
+export function isFormContentType(value: string | undefined): boolean {
+  const essence = (value ?? '').split(';')[0]?.trim().toLowerCase();
+  return essence === 'application/x-www-form-urlencoded' || essence === 'multipart/form-data';
+}
+
+function requireTrustedFormOrigin(c: Context<AppEnv>): void {
+  if (trustedFormOrigin(c) === null) {
+    throw new AppError('forbidden', 'This form may only be posted from the site itself.');
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { safeReturnPath } from '../billing/return-to';
+import { safeReturnPath } from '../http/return-to';
 import type { Stripe } from '../billing/stripe-client';
 import { isOurs } from '../billing/sync';
 import { entitlementForRecord } from '../entitlements/resolve';

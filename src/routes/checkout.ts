@@ -6,7 +6,7 @@ import {
   type SessionContext,
   sessionParams,
 } from '../billing/checkout';
-import { safeReturnPath } from '../billing/return-to';
+import { safeReturnPath } from '../http/return-to';
 import { AppError } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';

@@ -1,10 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { safeReturnPath } from '../billing/return-to';
 import { verifyEntitlement } from '../entitlements/token';
 import { AppError } from '../errors';
+import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { readCookie } from '../http/cookies';
-import { returnOrigin } from '../http/site-origin';
+import { requireReturnPath } from '../http/return-to';
+import { requireBrowserForm, returnOrigin } from '../http/site-origin';
+import { validationHook } from '../http/validation';
 import { logEvent } from '../log';
 import { errorResponse } from '../schemas/error';
 
@@ -12,6 +14,9 @@ const portalRoute = createRoute({
   method: 'post',
   path: '/v1/portal',
   summary: "303 to Stripe's customer portal for the reader holding the entitlement cookie",
+  // The prompt's form, from a browser on our origin or an allowed site: anything else is
+  // refused before the cookie is looked at (a forged cross-site post is a 403).
+  middleware: [requireBrowserForm(), limitBody(4 * 1024)] as const,
   request: {
     body: {
       required: false,
@@ -27,47 +32,59 @@ const portalRoute = createRoute({
       description:
         "To Stripe's customer portal (or, for a browser without an entitlement, back to the prompt)",
     },
+    400: errorResponse('Not a form post, or a returnTo that is not a same-site relative path'),
     401: errorResponse('No valid entitlement cookie'),
+    403: errorResponse('A form from an origin that is not allowed'),
     503: errorResponse('Redis or Stripe unreachable'),
   },
 });
 
-export const portalRoutes = new OpenAPIHono<AppEnv>().openapi(portalRoute, async (c) => {
-  const services = c.var.services;
-  const form = (c.req.valid('form') ?? {}) as { returnTo?: string };
-  const returnTo = safeReturnPath(form.returnTo) ?? '/';
-  const origin = returnOrigin(c);
-  const token = readCookie(c, 'paywall_ent');
-  const deps = await services.entitlements();
-  // An expired token inside the refresh horizon still proves who the subscriber is.
-  const check = token
-    ? await verifyEntitlement(token, deps.ring, deps.policy, services.now())
-    : null;
-  const subscriberId = check && check.kind !== 'invalid' ? check.claims.sub : null;
+export const portalRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
+  portalRoute,
+  async (c) => {
+    const services = c.var.services;
+    const form = (c.req.valid('form') ?? {}) as { returnTo?: string };
+    const returnTo = requireReturnPath(form.returnTo);
+    const origin = returnOrigin(c);
+    const token = readCookie(c, 'paywall_ent');
+    const deps = await services.entitlements();
+    // An expired token inside the refresh horizon still proves who the subscriber is.
+    const check = token
+      ? await verifyEntitlement(token, deps.ring, deps.policy, services.now())
+      : null;
+    const subscriberId = check && check.kind !== 'invalid' ? check.claims.sub : null;
 
-  const record = subscriberId
-    ? await services.subscribers.get(subscriberId).catch(() => {
-        throw new AppError('service_unavailable', 'The customer portal is unavailable right now.');
-      })
-    : null;
-  const customer = record?.stripe.customerId;
-  if (!customer) {
-    if (/text\/html/.test(c.req.header('accept') ?? ''))
-      return c.redirect(`${returnTo}#paywall-prompt`, 303);
-    throw new AppError('unauthorized', 'No valid entitlement: subscribe or restore access first.');
-  }
-  try {
-    const portal = await services.billing.stripe.billingPortal.sessions.create({
-      customer,
-      return_url: `${origin}${returnTo}`,
-    });
-    c.header('Cache-Control', 'no-store');
-    return c.redirect(portal.url, 303);
-  } catch (error) {
-    logEvent('error', 'portal_failed', {
-      requestId: c.get('requestId'),
-      error: (error as Error).name,
-    });
-    throw new AppError('service_unavailable', 'The customer portal is unavailable right now.');
-  }
-});
+    const record = subscriberId
+      ? await services.subscribers.get(subscriberId).catch(() => {
+          throw new AppError(
+            'service_unavailable',
+            'The customer portal is unavailable right now.',
+          );
+        })
+      : null;
+    const customer = record?.stripe.customerId;
+    if (!customer) {
+      // Back to the prompt on the page the reader came from (its own fragment gives way).
+      if (/text\/html/i.test(c.req.header('accept') ?? ''))
+        return c.redirect(`${returnTo.replace(/#.*$/s, '')}#paywall-prompt`, 303);
+      throw new AppError(
+        'unauthorized',
+        'No valid entitlement: subscribe or restore access first.',
+      );
+    }
+    try {
+      const portal = await services.billing.stripe.billingPortal.sessions.create({
+        customer,
+        return_url: `${origin}${returnTo}`,
+      });
+      c.header('Cache-Control', 'no-store');
+      return c.redirect(portal.url, 303);
+    } catch (error) {
+      logEvent('error', 'portal_failed', {
+        requestId: c.get('requestId'),
+        error: (error as Error).name,
+      });
+      throw new AppError('service_unavailable', 'The customer portal is unavailable right now.');
+    }
+  },
+);

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { safeReturnPath } from '../billing/return-to';
-import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
+import { requireReturnPath } from '../http/return-to';
 import { validationHook } from '../http/validation';
 import { renderPrompt } from '../prompt';
 import { PROMPT_STYLES } from '../prompt/styles';
@@ -37,10 +36,7 @@ export const promptRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
   promptRoute,
   (c) => {
     const query = c.req.valid('query');
-    const returnTo = safeReturnPath(query.returnTo);
-    if (returnTo === null) {
-      throw new AppError('invalid_request', 'returnTo must be a same-site relative path.');
-    }
+    const returnTo = requireReturnPath(query.returnTo);
     const { config } = c.var.services;
     const limit = query.limit;
     const used = query.used ?? limit ?? 0;

@@ -8,6 +8,7 @@ import {
   setEntitlementCookie,
   setReaderCookie,
 } from '../http/cookies';
+import { safeReturnPath } from '../http/return-to';
 import { classifyPath } from '../proxy/classify';
 import { isVerifiedCrawlerRequest } from '../proxy/crawler';
 import { stripFeed } from '../proxy/feed';
@@ -54,7 +55,7 @@ export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
 
   const rendered = renderArticle(origin, decision, {
     config: services.config,
-    returnTo: `${page.canonicalPath}${url.search}`,
+    returnTo: safeReturnPath(`${page.canonicalPath}${url.search}`) ?? '/',
     url: `${url.origin}${page.canonicalPath}`,
   });
   const response = new Response(rendered.body, {

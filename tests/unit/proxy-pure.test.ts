@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeReturnPath } from '../../src/billing/return-to';
+import { safeReturnPath } from '../../src/http/return-to';
 import { paywallConfigSchema } from '../../src/config';
 import { classifyPath } from '../../src/proxy/classify';
 import { isCrawlerIp } from '../../src/proxy/crawler';
