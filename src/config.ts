@@ -66,14 +66,20 @@ export const paywallConfigSchema = z
       }),
     /** Plans and contributions the support prompt offers (prices stay server-side). */
     offers: offersSchema.prefault(DEFAULT_OFFERS),
-    /** Checkout creation per client IP and per reader, per minute (@upstash/ratelimit). */
+    /**
+     * Checkout sessions per minute: per client address (IPv6 by its /64), per reader, and for
+     * the whole site. The site-wide ceiling bounds card testing from any number of addresses;
+     * 60 a minute is several times a big news day's peak (a million readers converting at
+     * 0.1% over an hour is about 17 a minute) and stays far below what card testers need.
+     */
     checkoutRateLimit: z
       .object({
         perIp: z.number().int().min(1).max(10_000).default(20),
         perReader: z.number().int().min(1).max(10_000).default(10),
+        siteWide: z.number().int().min(1).max(100_000).default(60),
       })
       .strict()
-      .default({ perIp: 20, perReader: 10 }),
+      .default({ perIp: 20, perReader: 10, siteWide: 60 }),
     webhooks: z
       .object({
         /**

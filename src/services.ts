@@ -96,6 +96,7 @@ export function buildServices(env: Env): Services {
       prefix: keys.rateLimitPrefix(),
       perIp: config.checkoutRateLimit.perIp,
       perReader: config.checkoutRateLimit.perReader,
+      siteWide: config.checkoutRateLimit.siteWide,
       timeoutMs: env.REDIS_TIMEOUT_MS,
     }),
     siteApiKeys: env.SITE_API_KEYS,

@@ -69,7 +69,7 @@ describe.each(SEEDS)('replay, seed %i', (seed) => {
       REDIS_KEY_PREFIX: prefix,
       REDIS_TIMEOUT_MS: '3000',
       PAYWALL_CONFIG: {
-        checkoutRateLimit: { perIp: 10_000, perReader: 10_000 },
+        checkoutRateLimit: { perIp: 10_000, perReader: 10_000, siteWide: 100_000 },
         webhooks: { processingClaimSeconds: 1 },
       },
     };
