@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { messagePage } from './http/pages';
+import { safeReturnPath } from './http/return-to';
 import { logEvent } from './log';
 
 /**
@@ -62,8 +63,7 @@ function isBrowserForm(c: Context): boolean {
 }
 
 function errorPage(c: Context, error: AppError, requestId: string): Response {
-  const back = c.req.header('referer');
-  const href = back && new URL(back).origin === new URL(c.req.url).origin ? back : '/';
+  const href = backLink(c.req.header('referer'), c.req.url);
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   c.header('Cache-Control', 'no-store');
   return c.html(
@@ -73,6 +73,23 @@ function errorPage(c: Context, error: AppError, requestId: string): Response {
     }),
     ERROR_STATUS[error.code],
   );
+}
+
+/**
+ * "Go back" goes to the page the form was on when the Referer is one of ours, else home. The
+ * header is whatever the client sent (not a URL, another site, our own API): this runs while
+ * answering an error, so it must never throw, and the link must never leave the site.
+ */
+function backLink(referer: string | undefined, requestUrl: string): string {
+  if (!referer) return '/';
+  let url: URL;
+  try {
+    url = new URL(referer);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== new URL(requestUrl).origin) return '/';
+  return safeReturnPath(`${url.pathname}${url.search}`) ?? '/';
 }
 
 /** app.onError: every failure leaves as one envelope; stacks and causes stay in the logs. */
