@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEPLOYMENT_ID_PATTERN, defaultDeploymentId } from './billing/deployment';
 import { type PaywallConfig, paywallConfigSchema } from './config';
 import { signingKeysSchema } from './entitlements/keys';
 import { LOG_LEVELS } from './log';
@@ -79,6 +80,15 @@ export const envSchema = z
     STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
     ENTITLEMENT_ISSUER: z.string().min(1).max(256).default(DEFAULT_ISSUER),
     ENTITLEMENT_AUDIENCE: z.string().min(1).max(256).default(DEFAULT_AUDIENCE),
+    /**
+     * Tags this deployment's Stripe objects; only objects with this tag are redeemed or
+     * synced. Default: derived from ENTITLEMENT_ISSUER and ENTITLEMENT_AUDIENCE. Set it when
+     * two deployments share a Stripe account and keep the default issuer and audience.
+     */
+    DEPLOYMENT_ID: z
+      .string()
+      .regex(DEPLOYMENT_ID_PATTERN, 'letters, digits, ".", ":", "_" or "-" (max 64)')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     // The well-known local key must never open a deployed worker.
@@ -89,7 +99,12 @@ export const envSchema = z
         message: `"${LOCAL_DEV_KEY}" is accepted only when ENVIRONMENT is "development"`,
       });
     }
-  });
+  })
+  .transform((env) => ({
+    ...env,
+    DEPLOYMENT_ID:
+      env.DEPLOYMENT_ID ?? defaultDeploymentId(env.ENTITLEMENT_ISSUER, env.ENTITLEMENT_AUDIENCE),
+  }));
 
 export type Env = z.infer<typeof envSchema> & { PAYWALL_CONFIG: PaywallConfig };
 

@@ -1,5 +1,6 @@
 import { type Billing, createBilling } from './billing/billing';
 import { createEventClaims, type EventClaims } from './billing/event-claims';
+import { contributionAccess } from './billing/offers';
 import { type CheckoutRateLimiter, createCheckoutRateLimiter } from './billing/rate-limit';
 import { createStripeClient } from './billing/stripe-client';
 import type { PaywallConfig } from './config';
@@ -79,7 +80,8 @@ export function buildServices(env: Env): Services {
         }),
         store: subscribers,
         signer: readers,
-        passDays: config.offers.contributions?.passDays ?? 30,
+        deploymentId: env.DEPLOYMENT_ID,
+        access: contributionAccess(config.offers),
         now,
       });
       return billing;

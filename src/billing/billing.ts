@@ -2,15 +2,22 @@ import type Stripe from 'stripe';
 import type { SubscriberRecord } from '../entitlements/record';
 import type { SubscriberStore } from '../entitlements/store';
 import type { ReaderIdSigner } from '../reader/reader-id';
-import { idOf, isOurs, recordFromPayment, recordFromSubscription } from './sync';
+import type { ContributionAccess } from './offers';
+import { idOf, type Ownership, ownership, recordFromPayment, recordFromSubscription } from './sync';
 
 /**
  * Keeps subscriber records in step with Stripe. Every sync re-fetches the object from
  * Stripe and writes a versioned record; the webhook and the return page both call these,
  * so whichever comes first does the work and the other is a harmless rewrite.
+ *
+ * Only objects tagged with this deployment's id create records. An untagged paywall object
+ * (made before the tag existed) may only update a record that already exists, so legacy
+ * subscriptions still lose access when cancelled, while another deployment's objects in a
+ * shared Stripe account are never redeemed or synced here.
  */
 export interface Billing {
   stripe: Stripe;
+  deploymentId: string;
   syncSubscription(subscriptionId: string): Promise<SubscriberRecord | null>;
   syncPayment(paymentIntentId: string): Promise<SubscriberRecord | null>;
   /** A paid (or no-payment-required) session of ours → its record; otherwise null. */
@@ -21,54 +28,71 @@ export function createBilling(deps: {
   stripe: Stripe;
   store: SubscriberStore;
   signer: ReaderIdSigner;
-  passDays: number;
+  deploymentId: string;
+  access: ContributionAccess | null;
   now: () => Date;
 }): Billing {
-  const { stripe, store, signer } = deps;
+  const { stripe, store, signer, deploymentId } = deps;
   const subscriberIdFor = async (stripeId: string) =>
     `sbr_${await signer.derive('stripe1', stripeId)}`;
+
+  /** The previous record, or undefined when this object may not be synced here at all. */
+  const admitted = async (
+    owner: Ownership,
+    subscriberId: string,
+    strict: boolean,
+  ): Promise<{ previous: SubscriberRecord | null } | undefined> => {
+    if (owner === 'foreign' || (strict && owner !== 'ours')) return undefined;
+    const previous = await store.get(subscriberId);
+    if (owner === 'legacy' && previous === null) return undefined;
+    return { previous };
+  };
 
   const write = async (record: SubscriberRecord) => {
     await store.upsert(record);
     return record;
   };
 
-  const billing: Billing = {
+  const syncSubscription = async (subscriptionId: string, strict: boolean) => {
+    const sub = await stripe.subscriptions.retrieve(subscriptionId);
+    const subscriberId = await subscriberIdFor(sub.id);
+    const ok = await admitted(ownership(sub.metadata, deploymentId), subscriberId, strict);
+    if (!ok) return null;
+    const ctx = { subscriberId, previous: ok.previous, now: deps.now(), access: deps.access };
+    return write(recordFromSubscription(sub, ctx));
+  };
+
+  const syncPayment = async (paymentIntentId: string, strict: boolean) => {
+    const pi = await stripe.paymentIntents.retrieve(paymentIntentId, {
+      expand: ['latest_charge'],
+    });
+    const subscriberId = await subscriberIdFor(pi.id);
+    const ok = await admitted(ownership(pi.metadata, deploymentId), subscriberId, strict);
+    if (!ok) return null;
+    const now = deps.now();
+    // Only a charge Stripe marks as disputed costs the extra call.
+    const charge = typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
+    const disputes = charge?.disputed
+      ? (await stripe.disputes.list({ payment_intent: pi.id, limit: 100 })).data
+      : [];
+    const ctx = { subscriberId, previous: ok.previous, now, access: deps.access };
+    return write(recordFromPayment(pi, ctx, disputes));
+  };
+
+  return {
     stripe,
-    async syncSubscription(subscriptionId) {
-      const sub = await stripe.subscriptions.retrieve(subscriptionId);
-      if (!isOurs(sub.metadata)) return null;
-      const subscriberId = await subscriberIdFor(sub.id);
-      const previous = await store.get(subscriberId);
-      return write(
-        recordFromSubscription(sub, {
-          subscriberId,
-          previous,
-          now: deps.now(),
-          passDays: deps.passDays,
-        }),
-      );
-    },
-    async syncPayment(paymentIntentId) {
-      const pi = await stripe.paymentIntents.retrieve(paymentIntentId, {
-        expand: ['latest_charge'],
-      });
-      if (!isOurs(pi.metadata)) return null;
-      const subscriberId = await subscriberIdFor(pi.id);
-      const previous = await store.get(subscriberId);
-      return write(
-        recordFromPayment(pi, { subscriberId, previous, now: deps.now(), passDays: deps.passDays }),
-      );
-    },
+    deploymentId,
+    syncSubscription: (id) => syncSubscription(id, false),
+    syncPayment: (id) => syncPayment(id, false),
     async syncSession(session) {
-      if (!isOurs(session.metadata)) return null;
+      if (ownership(session.metadata, deploymentId) !== 'ours') return null;
       if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required')
         return null;
+      // What the session made must carry our tag too: redemption never adopts legacy objects.
       const subscription = idOf(session.subscription);
-      if (subscription) return billing.syncSubscription(subscription);
+      if (subscription) return syncSubscription(subscription, true);
       const payment = idOf(session.payment_intent);
-      return payment ? billing.syncPayment(payment) : null;
+      return payment ? syncPayment(payment, true) : null;
     },
   };
-  return billing;
 }

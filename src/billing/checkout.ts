@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { EntitlementKind } from '../entitlements/record';
+import { DEPLOYMENT_METADATA_KEY } from './deployment';
 import type { Offers, Plan } from './offers';
 
 /** What the reader chose, resolved against server-side offers only. */
@@ -62,6 +63,8 @@ export interface SessionContext {
   now: Date;
   /** Sessions expire early (Stripe's minimum is 30 minutes) rather than after 24 hours. */
   expiresInSeconds: number;
+  /** Tags the session and what it creates, so only this deployment redeems and syncs them. */
+  deploymentId: string;
 }
 
 /** Stripe Checkout Session parameters: prices from configuration, amounts already bounded. */
@@ -71,6 +74,7 @@ export function sessionParams(
 ): Stripe.Checkout.SessionCreateParams {
   const metadata: Record<string, string> = {
     paywall: '1',
+    [DEPLOYMENT_METADATA_KEY]: ctx.deploymentId,
     kind: entitlementKindOf(choice),
     plan: planLabel(choice),
     readerId: ctx.readerId,

@@ -68,6 +68,21 @@ export async function handleStripeEvent(
         ? 'synced'
         : 'ignored';
     }
+    case 'charge.dispute.created':
+    case 'charge.dispute.updated':
+    case 'charge.dispute.closed':
+    case 'charge.dispute.funds_withdrawn':
+    case 'charge.dispute.funds_reinstated': {
+      // A supporter pass is re-synced from its payment, whose disputes are listed afresh: no
+      // access while one is open or lost, back when it is won. A subscription's invoice
+      // payments carry no paywall metadata, so their disputes are left to the subscription's
+      // own status in Stripe (as refunds of invoices are): ignored here.
+      const pi = event.data.object.payment_intent;
+      if (!pi) return 'ignored';
+      return (await billing.syncPayment(typeof pi === 'string' ? pi : pi.id))
+        ? 'synced'
+        : 'ignored';
+    }
     default:
       return 'ignored';
   }

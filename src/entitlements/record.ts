@@ -34,6 +34,14 @@ export const subscriberRecordSchema = z.object({
       paymentIntentId: z.string().max(255).optional(),
     })
     .default({}),
+  /**
+   * False for a contribution below the access threshold (thanks-only): the record exists so
+   * webhooks and the portal keep working, but src/entitlements/status.ts grants nothing.
+   * Absent (records written before thresholds existed, granted under the old rules): true.
+   */
+  grantsAccess: z.boolean().optional(),
+  /** A supporter pass whose payment has a dispute not (yet) won: no access until it is. Absent: false. */
+  disputed: z.boolean().optional(),
   /** HMAC pseudonym of the site's own user id, when the site linked one. */
   userKey: z.string().max(64).optional(),
   /** Version for ordering writes (ms): an older write never overwrites a newer one. */

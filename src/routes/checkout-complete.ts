@@ -57,7 +57,7 @@ export const checkoutCompleteRoutes = new OpenAPIHono<AppEnv>().openapi(
         }
       }
     }
-    if (!session || !isOurs(session.metadata)) {
+    if (!session || !isOurs(session.metadata, billing.deploymentId)) {
       return c.html(
         messagePage(
           'We could not find that payment',

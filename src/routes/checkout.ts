@@ -133,6 +133,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       origin: returnOrigin(c),
       now: services.now(),
       expiresInSeconds: SESSION_LIFETIME_SECONDS,
+      deploymentId: services.billing.deploymentId,
     };
     const params = sessionParams(resolved.choice, ctx);
     const key = await checkoutIdempotencyKey(resolved.choice, ctx);
