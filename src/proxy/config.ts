@@ -29,6 +29,28 @@ export const proxyConfigSchema = z
     /** The article element, and the element holding its paragraphs. */
     articleSelector: z.string().min(1).max(200).default('article'),
     bodySelector: z.string().min(1).max(200).default('.article-body'),
+    /**
+     * The elements that count as paragraphs inside the body (wrappers around them are fine):
+     * the first `leadParagraphs` of them are the free lead on a walled page.
+     */
+    paragraphSelector: z.string().min(1).max(200).default('p'),
+    /** Inside the article but outside its body: the parts a walled page keeps (headline, byline). */
+    keepSelector: z
+      .string()
+      .min(1)
+      .max(200)
+      .default('h1, h2, h3, header, time, figcaption, .byline, .dateline'),
+    /**
+     * Outside the article: the site's chrome, kept on a walled page even before the article's
+     * body has been seen. Any other text before the body is removed, so a page whose article
+     * or body the selectors miss is walled whole rather than shown.
+     */
+    chromeSelector: z.string().min(1).max(200).default('header, nav, footer'),
+    /**
+     * Article paths (globs) whose non-GET/HEAD requests go to the origin as they are (a comment
+     * form posting to the article's own URL). Elsewhere on article paths they get a 405.
+     */
+    methodPassThroughPaths: z.array(glob).max(50).default([]),
     /** The site's static support box ("Be Part of Quality Journalism"), made live. */
     supportBoxSelector: z.string().min(1).max(200).default('.support-box'),
     /** Removed from walled pages: data that can carry the full text (hydration, AMP links). */

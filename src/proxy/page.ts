@@ -15,12 +15,14 @@ export function renderArticle(
 ): Response {
   const { config, returnTo } = ctx;
   const meter = decision.meter;
-  const mode: RewritePlan['mode'] =
-    decision.reason === 'verified_crawler'
+  // Fails closed: only an outright grant shows the page (a peek, or any answer this code
+  // does not know, is walled).
+  const granted = (decision.access as string) === 'granted';
+  const mode: RewritePlan['mode'] = !granted
+    ? 'walled'
+    : decision.reason === 'verified_crawler'
       ? 'crawler'
-      : decision.access === 'denied'
-        ? 'walled'
-        : 'granted';
+      : 'granted';
   const promptHtml =
     mode === 'crawler'
       ? ''

@@ -1,12 +1,14 @@
 import type { ProxyConfig } from './config';
 import { paywallJsonLd, paywallOnlyJsonLd, WALLED_CLASS } from './json-ld';
+import { addWall } from './wall';
 
 /**
  * The article page, rewritten as it streams (HTMLRewriter never buffers the page):
- * - walled: the lead paragraphs stay, every later part of the article body is removed, the
- *   wall prompt takes its place, and everything else that can carry the full text (the
- *   site's JSON-LD, inline hydration scripts, AMP links) is removed as it streams; a small
- *   JSON-LD block carries the paywall markup instead;
+ * - walled: the lead paragraphs stay, the rest of the article body is removed, the wall
+ *   prompt takes its place, and everything else that can carry the full text (the site's
+ *   JSON-LD, inline hydration scripts, AMP links, text the selectors cannot place) is removed
+ *   as it streams (wall.ts: it fails closed); a small JSON-LD block carries the paywall
+ *   markup instead;
  * - granted: the page passes whole (its JSON-LD untouched), with the meter notice and the
  *   live support prompt;
  * - crawler: the page passes whole, the walled part marked, the site's JSON-LD merged with
@@ -31,7 +33,6 @@ export interface RewritePlan {
 
 export function rewriteArticle(response: Response, plan: RewritePlan): Response {
   const { config, mode } = plan;
-  const body = `${config.articleSelector} ${config.bodySelector}`;
   let rewriter = new HTMLRewriter();
   const ld = 'script[type="application/ld+json"]';
   if (mode === 'crawler') rewriter = rewriter.on(ld, mergeJsonLd());
@@ -51,45 +52,14 @@ export function rewriteArticle(response: Response, plan: RewritePlan): Response 
     });
   }
 
-  // Children of the article body: count paragraphs; after the lead, cut (or mark) the rest.
-  let paragraphs = 0;
-  let cut = false;
-  let promptPlaced = false;
-  // Only walled and crawler pages need this: on a granted page it would run once per
-  // paragraph for nothing (25,000 times on a 5 MB article).
-  if (mode !== 'granted')
-    rewriter = rewriter.on(`${body} > *`, {
-      element(el) {
-        if (!cut && paragraphs >= plan.leadParagraphs) cut = true;
-        if (el.tagName === 'p') paragraphs += 1;
-        if (!cut) return;
-        if (mode === 'walled') {
-          if (!promptPlaced) {
-            el.before(plan.promptHtml, { html: true });
-            promptPlaced = true;
-          }
-          el.remove();
-        } else if (mode === 'crawler') {
-          el.setAttribute('class', `${el.getAttribute('class') ?? ''} ${WALLED_CLASS}`.trim());
-        }
-      },
-    });
+  if (mode === 'crawler') rewriter = markWalledParagraphs(rewriter, plan);
   if (mode === 'walled') {
-    rewriter = rewriter
-      // Loose text between the body's elements goes too, once the cut is reached.
-      .on(body, {
-        text(text) {
-          if (cut) text.remove();
-        },
-        element(el) {
-          el.onEndTag((end) => {
-            if (!promptPlaced) {
-              end.before(plan.promptHtml, { html: true });
-              promptPlaced = true;
-            }
-          });
-        },
-      })
+    rewriter = addWall(rewriter, {
+      config,
+      leadParagraphs: plan.leadParagraphs,
+      promptHtml: plan.promptHtml,
+      path: new URL(plan.url).pathname,
+    })
       // The site's static box would be a second prompt under the wall.
       .on(config.supportBoxSelector, { element: (el) => void el.remove() });
   }
@@ -102,6 +72,23 @@ export function rewriteArticle(response: Response, plan: RewritePlan): Response 
       rewriter = rewriter.on('body', { element: (el) => void el.prepend(notice, { html: true }) });
   }
   return rewriter.transform(response);
+}
+
+/**
+ * Crawlers read the whole page; the paragraphs after the lead, wherever they sit in the
+ * body, carry the class the paywall structured data points at. Only crawler pages pay for
+ * this per-paragraph handler: on a granted page it would run 25,000 times on a 5 MB article.
+ */
+function markWalledParagraphs(rewriter: HTMLRewriter, plan: RewritePlan): HTMLRewriter {
+  const { config } = plan;
+  let paragraphs = 0;
+  return rewriter.on(`${config.bodySelector} ${config.paragraphSelector}`, {
+    element(el) {
+      paragraphs += 1;
+      if (paragraphs <= plan.leadParagraphs) return;
+      el.setAttribute('class', `${el.getAttribute('class') ?? ''} ${WALLED_CLASS}`.trim());
+    },
+  });
 }
 
 /** Collects a JSON-LD script's text and writes it back with the paywall markup merged in. */

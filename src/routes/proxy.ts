@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { decide } from '../access/decide';
+import type { Decision } from '../access/policy';
 import { AppError, errorResponse } from '../errors';
 import type { AppEnv } from '../http/context';
 import {
@@ -9,64 +10,121 @@ import {
   setReaderCookie,
 } from '../http/cookies';
 import { safeReturnPath } from '../http/return-to';
-import { classifyPath } from '../proxy/classify';
+import { classifyPath, type PageKind } from '../proxy/classify';
 import { isVerifiedCrawlerRequest } from '../proxy/crawler';
 import { stripFeed } from '../proxy/feed';
-import { originRequest, passThroughHeaders } from '../proxy/origin';
+import { type HeaderPolicy, originRequest, passThroughHeaders, upstreamUrl } from '../proxy/origin';
 import { renderArticle } from '../proxy/page';
 
 /**
- * Every path that is not ours goes to the origin. Article pages are decided first (one
- * meter command for an anonymous reader, none for a subscriber) and rewritten as they
- * stream; everything else passes through untouched and streamed.
+ * Every path that is not ours goes to the origin, and only to the origin (a path naming
+ * another host is a 400 and fetches nothing). Article pages are decided first (one meter
+ * command for an anonymous reader, none for a subscriber) and rewritten as they stream;
+ * feeds are stripped; everything else passes through untouched and streamed.
  */
 export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
   const services = c.var.services;
   const originUrl = services.originUrl;
   if (!originUrl) return errorResponse(c, new AppError('not_found', 'No such route.'));
+  if (!upstreamUrl(c.req.url, originUrl))
+    return errorResponse(c, new AppError('invalid_request', 'This path cannot be served.'));
   const url = new URL(c.req.url);
-  const page = classifyPath(url.pathname, services.config.proxy);
+  const proxy = services.config.proxy;
+  const page = classifyPath(url.pathname, proxy);
   const request = c.req.raw;
-  const isRead = request.method === 'GET' || request.method === 'HEAD';
 
-  if (!isRead || page.kind === 'other')
-    return passThrough(await fetchOrigin(request, originUrl, 0));
-  if (page.kind === 'feed')
-    return stripFeed(
-      await fetchOrigin(request, originUrl, services.config.proxy.originCacheSeconds),
+  if (page.kind === 'other') return passThrough(await fetchOrigin(request, originUrl, 0));
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    const passes =
+      page.kind === 'article' &&
+      proxy.methodPassThroughPaths.some((p) => p.regex.test(url.pathname));
+    if (passes) return passThrough(await fetchOrigin(request, originUrl, 0));
+    // OPTIONS too: an article or a feed is only ever read.
+    return errorResponse(
+      c,
+      new AppError('method_not_allowed', 'This page can only be read (GET or HEAD).', {
+        Allow: 'GET, HEAD',
+      }),
     );
-
-  const origin = await fetchOrigin(request, originUrl, services.config.proxy.originCacheSeconds);
-  // Only a real article page is metered: a 404 or a redirect costs the reader nothing.
-  if (origin.status !== 200 || !/text\/html/i.test(origin.headers.get('content-type') ?? '')) {
-    return passThrough(origin);
   }
+  const origin = await fetchOrigin(request, originUrl, proxy.originCacheSeconds, 'allowlist');
+  if (page.kind === 'feed') return stripFeed(origin);
+  return articleResponse(c, page, origin);
+}
 
+/**
+ * Whatever the origin answers on an article path is walled or granted, never passed through
+ * as it is: a slice (206) is refused, a redirect loses its body, an answer that is not a
+ * complete HTML page costs nothing (a peek) but is still walled when the reader is denied,
+ * and a body the wall cannot rewrite (not HTML) is withheld from a denied reader.
+ */
+async function articleResponse(
+  c: Context<AppEnv>,
+  page: Extract<PageKind, { kind: 'article' }>,
+  origin: Response,
+): Promise<Response> {
+  const services = c.var.services;
+  const request = c.req.raw;
+  const url = new URL(c.req.url);
+  if (origin.status === 206 || origin.headers.has('content-range')) {
+    await origin.body?.cancel();
+    return errorResponse(
+      c,
+      new AppError('service_unavailable', 'The site answered with part of a page.'),
+    );
+  }
+  if (origin.status >= 300 && origin.status < 400) {
+    await origin.body?.cancel();
+    return withoutBody(origin);
+  }
+  // Only a real article page is counted: a 404 or an error page costs the reader nothing.
+  const complete = origin.status === 200;
   const { decision, reader, entitlement } = await decide(
     services,
     {
       article: { id: page.articleId, url: `${url.origin}${page.canonicalPath}` },
       reader: { id: readCookie(c, 'paywall_rid'), token: readCookie(c, 'paywall_ent') },
-      consume: request.method === 'GET',
+      consume: complete && request.method === 'GET',
       verifiedCrawler: isVerifiedCrawlerRequest(request),
     },
     services.now(),
   );
+  const decisionHeader = `${decision.access}; reason=${decision.reason}`;
+  const granted = wouldGrant(decision);
 
-  const rendered = renderArticle(origin, decision, {
-    config: services.config,
-    returnTo: safeReturnPath(`${page.canonicalPath}${url.search}`) ?? '/',
-    url: `${url.origin}${page.canonicalPath}`,
-  });
-  const response = new Response(rendered.body, {
-    status: rendered.status,
-    headers: passThroughHeaders(rendered.headers, true),
-  });
+  let response: Response;
+  if (!isHtmlLike(origin.headers.get('content-type'))) {
+    if (!granted) {
+      await origin.body?.cancel();
+      const refused = errorResponse(
+        c,
+        new AppError('forbidden', 'This article is for subscribers.', {
+          'Paywall-Decision': decisionHeader,
+        }),
+      );
+      return refused;
+    }
+    response = passThrough(origin);
+  } else if (!complete && granted) {
+    response = passThrough(origin);
+  } else {
+    const rendered = renderArticle(origin, decision, {
+      config: services.config,
+      returnTo: safeReturnPath(`${page.canonicalPath}${url.search}`) ?? '/',
+      url: `${url.origin}${page.canonicalPath}`,
+    });
+    response = new Response(rendered.body, {
+      status: rendered.status,
+      headers: passThroughHeaders(rendered.headers, true),
+    });
+  }
   // Personalised: never cached by browsers or shared caches.
   response.headers.set('Cache-Control', 'private, no-store');
-  response.headers.set('Paywall-Decision', `${decision.access}; reason=${decision.reason}`);
+  response.headers.set('Paywall-Decision', decisionHeader);
   if (decision.degraded) response.headers.set('Paywall-Degraded', `meter-${decision.degraded}`);
   c.res = response;
+  // A page that was not counted leaves no cookie behind either.
+  if (!complete) return c.res;
   if (reader.issued) setReaderCookie(c, reader.token);
   if ('entitlement' in entitlement && entitlement.entitlement.newToken) {
     setEntitlementCookie(
@@ -79,9 +137,32 @@ export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
   return c.res;
 }
 
-/** The origin's article HTML is the same for everyone, so the edge may cache it. */
-function fetchOrigin(request: Request, originUrl: string, cacheSeconds: number): Promise<Response> {
-  const upstream = originRequest(request, originUrl);
+/**
+ * An outright grant, or a peek that would be one. Anything else, including an answer shape
+ * this code does not know, is treated as denied.
+ */
+function wouldGrant(decision: Decision): boolean {
+  const d = decision as { access: string; wouldBe?: string };
+  return d.access === 'granted' || (d.access === 'peek' && d.wouldBe === 'granted');
+}
+
+/**
+ * What the wall can rewrite: HTML and XHTML, and an answer with no type at all (a browser
+ * sniffs it as HTML). Any other type is not rewritable, so a denied reader gets no body.
+ */
+function isHtmlLike(contentType: string | null): boolean {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === '' || type === 'text/html' || type === 'application/xhtml+xml';
+}
+
+/** The edge may cache article HTML and feeds (the same for everyone, built from an allowlist). */
+function fetchOrigin(
+  request: Request,
+  originUrl: string,
+  cacheSeconds: number,
+  policy: HeaderPolicy = 'pass-through',
+): Promise<Response> {
+  const upstream = originRequest(request, originUrl, policy);
   const hasOriginCookies = upstream.headers.has('cookie');
   const cacheable = cacheSeconds > 0 && request.method === 'GET' && !hasOriginCookies;
   return fetch(
@@ -95,5 +176,13 @@ function passThrough(origin: Response): Response {
     status: origin.status,
     statusText: origin.statusText,
     headers: passThroughHeaders(origin.headers, false),
+  });
+}
+
+function withoutBody(origin: Response): Response {
+  return new Response(null, {
+    status: origin.status,
+    statusText: origin.statusText,
+    headers: passThroughHeaders(origin.headers, true),
   });
 }
