@@ -3,6 +3,7 @@ import { found } from './api/context';
 import { invalidParam, missingParam } from './errors';
 import { recurringOf } from './flows/checkout-create';
 import { payCheckoutSession, settleCheckoutSession, successRedirect } from './flows/checkout-pay';
+import { closeDispute, DISPUTE_REASONS, openDispute, reviewDispute } from './flows/disputes';
 import { chargeOf, refundCharge } from './flows/refunds';
 import { cancelNow, cycle, sweep } from './flows/subscriptions';
 import type { LocalPrice } from './objects/price';
@@ -78,6 +79,31 @@ export function controlRouter(): Router<ControlHandler> {
       refundCharge(acct, chargeOf(acct, pi), { amount, reason: 'requested_by_customer' }),
     );
     return { refund: result, events };
+  });
+
+  // A cardholder's bank opens a dispute on a PaymentIntent's charge (`inquiry: true` for a
+  // pre-dispute inquiry); the network then decides it, or the merchant submits evidence.
+  r.add('POST', '/_control/payment_intents/:id/dispute', async ({ acct, id, input }) => {
+    const pi = found(acct.store.paymentIntents.get(id), 'payment_intent', id);
+    const reason = input.oneOf('reason', DISPUTE_REASONS);
+    const inquiry = input.bool('inquiry');
+    const { result, events } = await act(acct, () =>
+      openDispute(acct, chargeOf(acct, pi), { reason, inquiry }),
+    );
+    return { dispute: result, events };
+  });
+  const dispute = (acct: Account, id: string) => found(acct.store.disputes.get(id), 'dispute', id);
+  r.add('POST', '/_control/disputes/:id/review', async ({ acct, id }) => {
+    const { result, events } = await act(acct, () => reviewDispute(acct, dispute(acct, id)));
+    return { dispute: result, events };
+  });
+  r.add('POST', '/_control/disputes/:id/close', async ({ acct, id, input }) => {
+    const outcome = input.oneOf('outcome', ['won', 'lost'] as const);
+    if (outcome === undefined) throw missingParam('outcome');
+    const { result, events } = await act(acct, () =>
+      closeDispute(acct, dispute(acct, id), outcome),
+    );
+    return { dispute: result, events };
   });
 
   const session = (acct: Account, id: string) =>

@@ -32,6 +32,7 @@ export const ID_PREFIX = {
   paymentIntent: 'pi',
   charge: 'ch',
   refund: 're',
+  dispute: 'dp',
   portalSession: 'bps',
   portalConfiguration: 'bpc',
   event: 'evt',

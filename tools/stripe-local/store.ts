@@ -37,6 +37,7 @@ export class Store {
   readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
   readonly charges = new Map<string, Stripe.Charge>();
   readonly refunds = new Map<string, Stripe.Refund>();
+  readonly disputes = new Map<string, Stripe.Dispute>();
   readonly portalSessions = new Map<string, Stripe.BillingPortal.Session>();
   private invoiceNumber = 0;
 
@@ -70,6 +71,8 @@ export class Store {
         return this.charges.get(id);
       case 're_':
         return this.refunds.get(id);
+      case 'dp_':
+        return this.disputes.get(id);
       case 'bps_':
         return this.portalSessions.get(id);
       default:

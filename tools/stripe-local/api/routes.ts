@@ -2,6 +2,7 @@ import { Router } from '../router';
 import { checkoutRoutes } from './checkout';
 import type { ApiHandler } from './context';
 import { customerRoutes } from './customers';
+import { disputeRoutes } from './disputes';
 import { eventRoutes } from './events';
 import { paymentRoutes } from './payments';
 import { portalRoutes } from './portal';
@@ -16,6 +17,7 @@ export function apiRouter(): Router<ApiHandler> {
   checkoutRoutes(r);
   subscriptionRoutes(r);
   paymentRoutes(r);
+  disputeRoutes(r);
   portalRoutes(r);
   eventRoutes(r);
   return r;
