@@ -38,6 +38,7 @@ export default defineConfig({
           TEST_WEBHOOK_CAPTURE_URL: inject('webhookCaptureUrl'),
           ORIGIN_URL: inject('originUrl'),
           TEST_ORIGIN_URL: inject('originUrl'),
+          TEST_HOSTILE_ORIGIN_URL: inject('hostileOriginUrl'),
         },
       },
     })),

@@ -27,6 +27,8 @@ declare namespace Cloudflare {
     TEST_CANARY_URL: string;
     ORIGIN_URL: string;
     TEST_ORIGIN_URL: string;
+    /** tests/support/hostile-origin.ts: Range, any method, markup and feeds we did not write. */
+    TEST_HOSTILE_ORIGIN_URL: string;
     /** A proxy in front of upstash-local that fails a chosen share of requests per tenant. */
     TEST_FLAKY_URL: string;
     STRIPE_SECRET_KEY: string;

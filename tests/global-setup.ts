@@ -8,6 +8,7 @@ import { startStripeLocal } from '../tools/stripe-local/server';
 import { startUpstashLocal } from '../tools/upstash-local/server';
 import { startCanaryServer, startClosedPort, startHangingServer } from './support/fault-servers';
 import { startFlakyProxy } from './support/flaky-proxy';
+import { startHostileOrigin } from './support/hostile-origin';
 import { startRedisMonitorServer } from './support/redis-monitor-server';
 import { startWebhookCapture } from './tools/webhook-capture-server';
 
@@ -25,6 +26,8 @@ export default async function setup(project: TestProject) {
   const capture = await startWebhookCapture();
   // The demo news site the proxy sits in front of.
   const origin = await startDemoOrigin({ port: 0 });
+  // An origin that honours Range and serves markup and feeds we did not write.
+  const hostileOrigin = await startHostileOrigin();
   // The Stripe emulator records events; tests deliver them to the worker themselves (the
   // worker under test listens on no port), with real signatures.
   const stripeWebhookSecret = `whsec_test_${randomBytes(16).toString('hex')}`;
@@ -53,6 +56,7 @@ export default async function setup(project: TestProject) {
   project.provide('flakyUrl', flaky.url);
   project.provide('webhookCaptureUrl', capture.url);
   project.provide('originUrl', origin.url);
+  project.provide('hostileOriginUrl', hostileOrigin.url);
   project.provide('stripeUrl', stripe.url);
   project.provide('stripeWebhookSecret', stripeWebhookSecret);
   project.provide('signingKeys', JSON.stringify(signingKeys));
@@ -64,6 +68,7 @@ export default async function setup(project: TestProject) {
       memory.close(),
       hanging.close(),
       canary.close(),
+      hostileOrigin.close(),
       monitor?.close(),
     ]);
   };
@@ -84,6 +89,7 @@ declare module 'vitest' {
     flakyUrl: string;
     webhookCaptureUrl: string;
     originUrl: string;
+    hostileOriginUrl: string;
     stripeUrl: string;
     stripeWebhookSecret: string;
     signingKeys: string;
