@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import Stripe from 'stripe';
-import { withBindings } from './worker';
+import { setCookies } from './cookie-jar';
+import { BASE, withBindings } from './worker';
 
 /**
  * A worker with its own Stripe emulator account and its own Redis key prefix, so a test can
@@ -23,9 +24,10 @@ export async function isolatedWorker(paywallConfig: Record<string, unknown> = {}
     port: url.port,
     protocol: 'http',
   });
+  const prefix = `pwiso-${tag}:`;
   const fetcher = withBindings({
     STRIPE_SECRET_KEY: secretKey,
-    REDIS_KEY_PREFIX: `pwiso-${tag}:`,
+    REDIS_KEY_PREFIX: prefix,
     PAYWALL_CONFIG: paywallConfig,
     ...extra,
   });
@@ -51,5 +53,55 @@ export async function isolatedWorker(paywallConfig: Record<string, unknown> = {}
   };
   const sessionCount = async () =>
     (await stripe.checkout.sessions.list({ limit: 100 })).data.length;
-  return { fetcher, stripe, secretKey, control, events, sessionCount };
+  return { fetcher, stripe, secretKey, prefix, control, events, sessionCount };
+}
+
+export type IsolatedWorker = Awaited<ReturnType<typeof isolatedWorker>>;
+type Paid = { redirectUrl: string; events: { id: string; type: string }[] };
+
+/**
+ * A reader's whole purchase in one isolated deployment: the prompt's form post (a new
+ * reader cookie), Stripe's page paid, and the way back with that cookie. Returns the
+ * entitlement cookie set on the way back (null: none) and what Stripe made.
+ */
+export async function purchaseThroughPrompt(
+  iso: IsolatedWorker,
+  fields: Record<string, string>,
+  ip = '192.0.2.200',
+) {
+  const posted = await iso.fetcher(
+    new Request(`${BASE}/_paywall/v1/checkout`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: BASE,
+        'cf-connecting-ip': ip,
+      },
+      body: new URLSearchParams({ returnTo: '/2026/11/story', ...fields }).toString(),
+      redirect: 'manual',
+    }),
+  );
+  if (posted.status !== 303) throw new Error(`checkout ${posted.status}: ${await posted.text()}`);
+  const rid = cookieFrom(posted, '__Host-paywall_rid');
+  const sessionId = new URL(posted.headers.get('location') ?? '').pathname.split('/').pop() ?? '';
+  const paid = await iso.control<Paid>(`/_control/checkout/sessions/${sessionId}/pay`, {
+    outcome: 'success',
+  });
+  const back = await iso.fetcher(
+    new Request(paid.redirectUrl, {
+      redirect: 'manual',
+      headers: rid ? { cookie: `__Host-paywall_rid=${rid}` } : {},
+    }),
+  );
+  const session = await iso.stripe.checkout.sessions.retrieve(sessionId);
+  return { back, token: cookieFrom(back, '__Host-paywall_ent'), session, paid };
+}
+
+function cookieFrom(response: Response, name: string): string | null {
+  for (const line of setCookies(response)) {
+    const [pair = ''] = line.split(';');
+    const at = pair.indexOf('=');
+    if (pair.slice(0, at) === name) return pair.slice(at + 1) || null;
+  }
+  return null;
 }
