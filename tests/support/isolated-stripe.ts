@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import Stripe from 'stripe';
 import { setCookies } from './cookie-jar';
+import type { EmittedEvent } from './stripe';
 import { BASE, withBindings } from './worker';
 
 /**
@@ -49,7 +50,7 @@ export async function isolatedWorker(paywallConfig: Record<string, unknown> = {}
     const r = await fetch(`${env.STRIPE_API_BASE}/_control/events`, {
       headers: { authorization: `Bearer ${secretKey}` },
     });
-    return ((await r.json()) as { data: Stripe.Event[] }).data;
+    return ((await r.json()) as { data: EmittedEvent[] }).data;
   };
   const sessionCount = async () =>
     (await stripe.checkout.sessions.list({ limit: 100 })).data.length;
