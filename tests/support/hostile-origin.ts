@@ -60,7 +60,8 @@ function answer(req: IncomingMessage, res: ServerResponse, url: URL): void {
   const [, kind = '', name = ''] = path.split('/');
   const accept = header(req, 'accept') ?? '';
   if (accept.includes('application/json')) {
-    return send(req, res, 200, 'application/json', JSON.stringify({ body: `${WALLED} as JSON` }));
+    send(req, res, 200, 'application/json', JSON.stringify({ body: `${WALLED} as JSON` }));
+    return;
   }
   if (header(req, 'if-none-match') || header(req, 'if-modified-since')) {
     res.writeHead(304, { etag: '"v1"' });
@@ -68,10 +69,16 @@ function answer(req: IncomingMessage, res: ServerResponse, url: URL): void {
     return;
   }
   const feed = FEEDS[path];
-  if (feed) return send(req, res, feed.status, feed.type, feed.body, feed.headers);
+  if (feed) {
+    send(req, res, feed.status, feed.type, feed.body, feed.headers);
+    return;
+  }
   if (kind === 'markup') {
     const markup = MARKUP[name];
-    if (markup) return send(req, res, 200, TYPES.html ?? null, markup.html);
+    if (markup) {
+      send(req, res, 200, TYPES.html ?? null, markup.html);
+      return;
+    }
   }
   if (kind === 'status') {
     const status = Number(name);
@@ -84,11 +91,11 @@ function answer(req: IncomingMessage, res: ServerResponse, url: URL): void {
       return;
     }
     const extra: Record<string, string> = status >= 300 && status < 400 ? { location: '/' } : {};
-    return send(req, res, status, TYPES.html ?? null, REFERENCE_PAGE, extra, false);
+    send(req, res, status, TYPES.html ?? null, REFERENCE_PAGE, extra, false);
+    return;
   }
-  if (kind === 'type' && name in TYPES)
-    return send(req, res, 200, TYPES[name] ?? null, REFERENCE_PAGE);
-  return send(req, res, 200, TYPES.html ?? null, REFERENCE_PAGE);
+  const type = kind === 'type' && name in TYPES ? (TYPES[name] ?? null) : (TYPES.html ?? null);
+  send(req, res, 200, type, REFERENCE_PAGE);
 }
 
 /** Answers with `body`, or with the byte range the request asks for (one range, in bytes). */

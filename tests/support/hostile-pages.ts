@@ -81,7 +81,7 @@ export const MARKUP: Record<string, MarkupCase> = {
   },
   'unclosed-lead-at-body-end': {
     leadFindable: true,
-    html: article(body(`<p>${LEAD1}</p><p>${LEAD2}`) + `<div>${w(3)}</div>`),
+    html: article(`${body(`<p>${LEAD1}</p><p>${LEAD2}`)}<div>${w(3)}</div>`),
   },
   'comments-with-text': {
     leadFindable: true,
