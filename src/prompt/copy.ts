@@ -22,6 +22,11 @@ const plural = (fallback: { zero?: string; one: string; other: string }) =>
     .strict()
     .prefault(fallback);
 
+const AMOUNT_MESSAGE = 'must name {amount}: readers see what unlocks access';
+const namesAmount = (s: string) => s.includes('{amount}');
+const withAmount = <T extends z.ZodType<{ one: string; other: string }>>(forms: T) =>
+  forms.refine((f) => namesAmount(f.one) && namesAmount(f.other), AMOUNT_MESSAGE);
+
 const locale = z
   .string()
   .max(35)
@@ -80,11 +85,26 @@ export const promptCopySchema = z
     frequencyLegend: text('How often?', 80),
     onceLabel: text('Once', 40),
     monthlyLabel: text('Every month', 40),
-    /** `{days}`: days of unmetered reading a one-time contribution grants. */
-    passNote: plural({
-      one: 'A one-time contribution unlocks {days} day of unlimited reading.',
-      other: 'A one-time contribution unlocks {days} days of unlimited reading.',
-    }),
+    /**
+     * What each contribution gives, so no amount is advertised as unlocking what it does not.
+     * `{amount}`: the smallest one-time contribution that grants a pass; `{days}`: its length.
+     * Must name `{amount}`.
+     */
+    passNote: withAmount(
+      plural({
+        one: 'Once: {amount} or more unlocks {days} day of unlimited reading.',
+        other: 'Once: {amount} or more unlocks {days} days of unlimited reading.',
+      }),
+    ),
+    /** `{amount}`: the smallest monthly contribution that reads like a subscription. */
+    monthlyNote: text('Every month: {amount} or more a month unlocks every article.').refine(
+      namesAmount,
+      AMOUNT_MESSAGE,
+    ),
+    /** Shown when some allowed amounts are below what unlocks. */
+    thanksNote: text('Less than that is a gift we thank you for; it does not unlock articles.'),
+    /** Shown when no contribution unlocks articles. */
+    noAccessNote: text('Contributions support our reporting; they do not unlock articles.'),
     contributeButton: text('Contribute', 60),
     /** The button when monthly is the only contribution offered. */
     contributeMonthlyButton: text('Contribute monthly', 60),

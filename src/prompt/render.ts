@@ -1,4 +1,4 @@
-import type { Offers, Plan } from '../billing/offers';
+import { contributionAccess, type Offers, type Plan } from '../billing/offers';
 import type { PromptCopy } from './copy';
 import {
   currencySymbol,
@@ -59,8 +59,45 @@ function planForm(plan: Plan, copy: PromptCopy, back: string): string {
   );
 }
 
-function contributionForm(c: NonNullable<Offers['contributions']>, copy: PromptCopy, back: string) {
-  if (!c.oneTime && !c.monthly) return '';
+/**
+ * What each contribution gives, in the copy's words, from the same thresholds billing applies
+ * (src/billing/offers.ts): "Once: €5 or more unlocks 30 days…", "Every month: €5 or more…",
+ * and, when smaller amounts are allowed, that they are thanks-only. Never an unlock the
+ * server would not grant.
+ */
+function accessNotes(offers: Offers, copy: PromptCopy, money: (minor: number) => string): string {
+  const c = offers.contributions;
+  const access = contributionAccess(offers);
+  if (!c || !access) return '';
+  const reachable = (threshold: number | null) => threshold !== null && threshold <= c.max;
+  const notes: string[] = [];
+  let thanksOnlyBelow = false;
+  if (c.oneTime && reachable(access.once)) {
+    const once = access.once as number;
+    notes.push(
+      fillTemplate(selectPlural(copy.passNote, c.passDays, copy.locale), {
+        days: c.passDays,
+        amount: money(Math.max(once, c.min)),
+      }),
+    );
+    thanksOnlyBelow ||= once > c.min;
+  }
+  if (c.monthly && reachable(access.monthly)) {
+    const monthly = access.monthly as number;
+    notes.push(fillTemplate(copy.monthlyNote, { amount: money(Math.max(monthly, c.min)) }));
+    thanksOnlyBelow ||= monthly > c.min;
+  }
+  if (notes.length === 0) return copy.noAccessNote;
+  // A kind offered but out of reach is thanks-only whatever the amount: say so too.
+  const unreachable =
+    (c.oneTime && !reachable(access.once)) || (c.monthly && !reachable(access.monthly));
+  if (thanksOnlyBelow || unreachable) notes.push(copy.thanksNote);
+  return notes.join(' ');
+}
+
+function contributionForm(offers: Offers, copy: PromptCopy, back: string) {
+  const c = offers.contributions;
+  if (!c || (!c.oneTime && !c.monthly)) return '';
   const { locale } = copy;
   const money = (minor: number) => formatMoney(minor, c.currency, locale);
   // The first preset starts selected so a bare submit is valid. A typed amount wins on the
@@ -74,10 +111,7 @@ function contributionForm(c: NonNullable<Offers['contributions']>, copy: PromptC
     `<input type="text" id="pw-ca" name="customAmount" inputmode="decimal" autocomplete="transaction-amount" pattern="${CUSTOM_AMOUNT_PATTERN}" maxlength="10" aria-describedby="pw-ch">` +
     `<p class="pw-h" id="pw-ch">${e(hint)}<span class="pw-sr"> ${e(copy.customPrecedence)}</span></p></fieldset>`;
 
-  const pass =
-    c.oneTime && c.passDays > 0
-      ? `<p class="pw-h">${e(fillTemplate(selectPlural(copy.passNote, c.passDays, locale), { days: c.passDays }))}</p>`
-      : '';
+  const pass = `<p class="pw-h">${e(accessNotes(offers, copy, money))}</p>`;
   // Both offered: the reader chooses (one-time preselected: no surprise recurring charge).
   // One offered: a hidden field, and the button says which.
   const frequency =
@@ -107,9 +141,7 @@ export function renderPrompt(input: PromptInput): string {
   const plans = offers.plans.length
     ? `<p class="pw-k" id="pw-sh">${e(copy.subscribeLabel)}</p><div class="pw-ps" role="group" aria-labelledby="pw-sh">${offers.plans.map((p) => planForm(p, copy, back)).join('')}</div>`
     : '';
-  const contributions = offers.contributions
-    ? contributionForm(offers.contributions, copy, back)
-    : '';
+  const contributions = contributionForm(offers, copy, back);
   const restoreLink = copy.restoreUrl
     ? ` <a href="${e(copy.restoreUrl)}">${e(copy.restoreLink)}</a>`
     : '';
