@@ -22,9 +22,10 @@ const OUR_COOKIES = /^__Host-paywall_(rid|ent)$/;
  * Request headers an article or feed fetch may carry. Those answers are walled or stripped
  * and cached at the edge under the URL alone, so nothing the reader sends may change them:
  * no Range/If-Range (a slice of the body skips the wall), no conditional headers (a 304 has
- * no body to wall), no Accept or X-Original-URL-style headers an origin might vary on.
+ * no body to wall), no Accept, Accept-Language or X-Original-URL-style headers an origin might
+ * vary on (that variant would be cached under the article's URL for everyone).
  */
-const ARTICLE_HEADER_ALLOWLIST = ['user-agent', 'accept-encoding', 'accept-language'];
+const ARTICLE_HEADER_ALLOWLIST = ['user-agent', 'accept-encoding'];
 
 export type HeaderPolicy =
   /** Article pages and feeds: the allowlist above, plus the site's own cookies. */
