@@ -2,6 +2,7 @@ import { type Billing, createBilling } from './billing/billing';
 import { createEventClaims, type EventClaims } from './billing/event-claims';
 import { contributionAccess } from './billing/offers';
 import { type CheckoutRateLimiter, createCheckoutRateLimiter } from './billing/rate-limit';
+import { type CheckoutRedemptions, createCheckoutRedemptions } from './billing/redemption';
 import { createStripeClient } from './billing/stripe-client';
 import type { PaywallConfig } from './config';
 import { type KeyRing, loadKeyRing } from './entitlements/keys';
@@ -31,6 +32,7 @@ export interface Services {
   stripeWebhookSecrets: readonly string[];
   eventClaims: EventClaims;
   checkoutRateLimit: CheckoutRateLimiter;
+  checkoutRedemptions: CheckoutRedemptions;
   /** Keys are imported once per isolate, on first use. */
   entitlements(): Promise<EntitlementDeps>;
   keyRing(): Promise<KeyRing>;
@@ -100,6 +102,13 @@ export function buildServices(env: Env): Services {
       perReader: config.checkoutRateLimit.perReader,
       siteWide: config.checkoutRateLimit.siteWide,
       timeoutMs: env.REDIS_TIMEOUT_MS,
+    }),
+    // A redemption is remembered as long as the entitlement cookie it issued can live.
+    checkoutRedemptions: createCheckoutRedemptions({
+      redis,
+      keys,
+      timeoutMs: env.REDIS_TIMEOUT_MS,
+      ttlMs: Math.max(e.refreshHorizonDays, 1) * 86_400_000,
     }),
     siteApiKeys: env.SITE_API_KEYS,
     readers,

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { EntitlementKind } from '../entitlements/record';
 import { DEPLOYMENT_METADATA_KEY } from './deployment';
 import type { Offers, Plan } from './offers';
+import { PAYING_BROWSER_METADATA_KEY } from './paying-browser';
 
 /** What the reader chose, resolved against server-side offers only. */
 export type CheckoutChoice =
@@ -56,6 +57,8 @@ export function planLabel(choice: CheckoutChoice): string {
 
 export interface SessionContext {
   readerId: string;
+  /** The raw id in the paying browser's signed reader cookie: only it may redeem the session. */
+  browserReaderId: string;
   userKey: string | undefined;
   returnTo: string;
   /** Where Stripe sends the reader back: our origin, or the site's when it forwards /_paywall/* to us. */
@@ -83,7 +86,8 @@ export function sessionParams(
   };
   const common = {
     client_reference_id: ctx.readerId,
-    metadata,
+    // On the session only: what it creates (subscription, payment) is not bound to a browser.
+    metadata: { ...metadata, [PAYING_BROWSER_METADATA_KEY]: ctx.browserReaderId },
     success_url: `${ctx.origin}/_paywall/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${ctx.origin}${ctx.returnTo}`,
     // Tied to the idempotency slot, not to the second: a retry within the slot must send
@@ -141,7 +145,8 @@ export async function checkoutIdempotencyKey(
     choice.kind === 'plan'
       ? `plan:${choice.plan.id}`
       : `c:${choice.amount}:${choice.currency}:${choice.recurring}`;
-  const text = `checkout|${ctx.readerId}|${ctx.userKey ?? ''}|${what}|${ctx.returnTo}|${slot}`;
+  // The browser too: a signed-in reader's two devices must not share one (bound) session.
+  const text = `checkout|${ctx.readerId}|${ctx.browserReaderId}|${ctx.userKey ?? ''}|${what}|${ctx.returnTo}|${slot}`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return `paywall-checkout-${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

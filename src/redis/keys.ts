@@ -18,6 +18,8 @@ export interface RedisKeys {
   stripeEvent(eventId: string): string;
   /** Prefix for @upstash/ratelimit's own keys (checkout rate limits). */
   rateLimitPrefix(): string;
+  /** The reader id a Checkout Session's success URL was redeemed for (once per session). */
+  checkoutRedeemed(sessionId: string): string;
 }
 
 export function createKeys(prefix: string): RedisKeys {
@@ -29,5 +31,6 @@ export function createKeys(prefix: string): RedisKeys {
     subscriberByStripeSubscription: (id) => `${prefix}sub-by-stripe-sub:${id}`,
     stripeEvent: (eventId) => `${prefix}stripe-event:${eventId}`,
     rateLimitPrefix: () => `${prefix}rl`,
+    checkoutRedeemed: (sessionId) => `${prefix}checkout-redeemed:${sessionId}`,
   };
 }

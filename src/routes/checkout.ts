@@ -128,6 +128,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 
     const ctx: SessionContext = {
       readerId,
+      browserReaderId: reader.id,
       userKey: reader.userKey,
       returnTo,
       origin: returnOrigin(c),
