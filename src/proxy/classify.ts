@@ -6,19 +6,38 @@ export type PageKind =
   | { kind: 'feed' }
   | { kind: 'other' };
 
+/**
+ * Classified on the path an origin would most likely serve the same thing for: repeated
+ * slashes collapsed, a trailing slash dropped, escaped unreserved characters (`%2E`, `%61`)
+ * decoded, and either case. Otherwise `/feed.xml/`, `/FEED.XML` or `/2026/11/story/` would
+ * be "other" pages and pass through whole from an origin that is lenient about them.
+ */
 export function classifyPath(pathname: string, config: ProxyConfig): PageKind {
-  if (config.feedPaths.includes(pathname)) return { kind: 'feed' };
-  let canonicalPath = pathname;
+  const path = normalisePath(pathname);
+  const lower = path.toLowerCase();
+  if (config.feedPaths.some((feed) => normalisePath(feed).toLowerCase() === lower))
+    return { kind: 'feed' };
+  let canonicalPath = path;
   let variant: 'page' | 'alternate' = 'page';
   for (const prefix of config.alternatePrefixes) {
-    if (pathname.startsWith(`${prefix}/`)) {
-      canonicalPath = pathname.slice(prefix.length);
+    if (lower.startsWith(`${prefix.toLowerCase()}/`)) {
+      canonicalPath = path.slice(prefix.length);
       variant = 'alternate';
       break;
     }
   }
-  if (!config.articlePaths.some((p) => p.regex.test(canonicalPath))) return { kind: 'other' };
+  const matches = (candidate: string) => config.articlePaths.some((p) => p.regex.test(candidate));
+  if (!matches(canonicalPath) && !matches(canonicalPath.toLowerCase())) return { kind: 'other' };
   // The AMP or print version is the same article: reading both counts once.
   const articleId = canonicalPath.replace(/^\/+|\/+$/g, '');
   return articleId ? { kind: 'article', articleId, canonicalPath, variant } : { kind: 'other' };
+}
+
+export function normalisePath(pathname: string): string {
+  const decoded = pathname.replace(/%([0-9a-f]{2})/gi, (escaped, hex: string) => {
+    const char = String.fromCharCode(Number.parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(char) ? char : escaped;
+  });
+  const collapsed = decoded.replace(/\/{2,}/g, '/');
+  return collapsed.length > 1 ? collapsed.replace(/\/+$/, '') : collapsed;
 }

@@ -11,7 +11,8 @@
  * format requires it); a body element left open takes the rest of the feed with it. JSON Feed items keep only fields that carry no body.
  */
 const MAX_FEED_BYTES = 5 * 1024 * 1024;
-const BODY_ELEMENTS = new Set(['encoded', 'content', 'description', 'summary', 'body']);
+/** `script`: never part of a feed, and where an HTML page served on a feed path keeps text. */
+const BODY_ELEMENTS = new Set(['encoded', 'content', 'description', 'summary', 'body', 'script']);
 const JSON_ITEM_FIELDS = new Set([
   'id',
   'url',

@@ -287,4 +287,6 @@ function stripTextAttributes(el: Element): void {
     if (lower.startsWith('data-') || TEXT_ATTRIBUTES.has(lower)) names.push(name);
   }
   for (const name of names) el.removeAttribute(name);
+  // An image keeps an empty alt (decorative), so the walled page stays accessible.
+  if (names.some((name) => name.toLowerCase() === 'alt')) el.setAttribute('alt', '');
 }

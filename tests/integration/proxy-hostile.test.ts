@@ -259,6 +259,22 @@ describe('item 3: every article answer is walled or granted, whatever its status
     },
   );
 
+  it.each([
+    `/markup/reference/${run}/`,
+    `/markup//reference/${run}`,
+    `/markup/reference//${run}/`,
+    `/MARKUP/reference/${run}`,
+    `/markup/reference/${run}%2E`,
+    `/AMP/markup/reference/${run}`,
+    `/amp/markup/reference/${run}/`,
+  ])(
+    'a spelling of an article path the origin is lenient about is walled too: %s',
+    async (path) => {
+      const response = await denied(pageRequest(path));
+      expect(await expectSafe(response)).toContain('id="paywall-prompt"');
+    },
+  );
+
   it('a granted reader gets an error page as the origin sent it', async () => {
     const response = await free(pageRequest(`/status/404/${run}`));
     expect(response.status).toBe(404);
@@ -331,6 +347,19 @@ describe('item 3: feeds carry no bodies, in any format, on every configured path
         expect(body).toBe('');
       }
     }
+  });
+
+  it.each([
+    '/feeds/rss.xml/',
+    '/FEEDS/RSS.XML',
+    '/feeds//rss.xml',
+    '//feeds/rss.xml'.slice(1),
+    '/feeds/rss%2Exml',
+    '/feeds/rss.xml//',
+    '/Feeds/Rss.Xml/',
+  ])('a spelling of a feed path the origin is lenient about is a feed too: %s', async (path) => {
+    const response = await denied(pageRequest(path));
+    expect(await expectSafe(response)).toContain('TITLEOK');
   });
 
   it('eighteen Range windows on a feed recover nothing', async () => {

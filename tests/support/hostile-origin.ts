@@ -68,7 +68,8 @@ function answer(req: IncomingMessage, res: ServerResponse, url: URL): void {
     res.end();
     return;
   }
-  const feed = FEEDS[path];
+  // Lenient like many servers: case, repeated and trailing slashes, escaped dots.
+  const feed = FEEDS[lenient(path)];
   if (feed) {
     send(req, res, feed.status, feed.type, feed.body, feed.headers);
     return;
@@ -132,6 +133,14 @@ function parseRange(value: string | undefined, size: number): [number, number] |
   const start = from === '' ? Math.max(0, size - Number(to)) : Number(from);
   const end = from === '' || to === '' ? size - 1 : Math.min(Number(to), size - 1);
   return start <= end ? [start, end] : null;
+}
+
+function lenient(path: string): string {
+  const plain = path
+    .replace(/%2e/gi, '.')
+    .toLowerCase()
+    .replace(/\/{2,}/g, '/');
+  return plain.length > 1 ? plain.replace(/\/+$/, '') : plain;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
