@@ -1,14 +1,16 @@
 import {
   createPaywallClient,
   isPaywallPath,
+  isPrefetchRequest,
   type PaywallClient,
   withDecision,
 } from 'edge-paywall/client';
 
 /**
  * Next.js `middleware.ts`: decides access before the article page renders and hands the
- * decision to the page as request headers. The page renders the whole article or the lead
- * plus the prompt (see nextjs-middleware.md). Standard Request/Response only, so it runs on
+ * decision to the page as request headers. The page renders the whole article only when
+ * `x-paywall-access` is `granted`; otherwise the lead (plus the prompt when `denied`, see
+ * nextjs-middleware.md). Standard Request/Response only, so it runs on
  * the Edge and the Node.js middleware runtimes alike.
  */
 export const config = { matcher: ['/articles/:path*', '/_paywall/:path*'] };
@@ -34,13 +36,16 @@ export async function middleware(request: Request): Promise<Response> {
     { id: url.pathname, url: url.href },
     {
       // Only a real view counts: Next prefetches links in view, and a HEAD or a server
-      // action's POST is no new read.
-      consume: request.method === 'GET' && !isPrefetch(request),
+      // action's POST is no new read. Anyone can send a prefetch header, so a read that is
+      // not counted is answered with a peek (`x-paywall-access: peek`), which the page
+      // renders as the lead only; the navigation that follows counts and shows the article.
+      consume: request.method === 'GET' && !isPrefetchRequest(request),
       ip: vouchedIp(request),
     },
   );
   const headers = new Headers(request.headers);
   // `set`, not `append`: a reader sending their own x-paywall-access is overwritten.
+  // `granted`, `denied` or `peek`: only `granted` shows the whole article.
   headers.set('x-paywall-access', decision.access);
   headers.set('x-paywall-reason', decision.reason);
   // The meter that ran out, so the page's prompt can say "you have read your 3 free articles".
@@ -56,13 +61,6 @@ export async function middleware(request: Request): Promise<Response> {
  */
 function vouchedIp(request: Request): string | undefined {
   return request.headers.get('x-real-ip') ?? undefined;
-}
-
-/** Next's router prefetches (App and Pages Router) and the browser's own (`Sec-Purpose`). */
-function isPrefetch(request: Request): boolean {
-  const h = request.headers;
-  if (h.has('next-router-prefetch') || h.has('x-middleware-prefetch')) return true;
-  return /prefetch/i.test(`${h.get('sec-purpose') ?? ''} ${h.get('purpose') ?? ''}`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { ACCESS_PATH, SITE_API_KEY } from './shared';
 
 /** The parts of the access answer the bench checks (contract v1, DESIGN.md). */
 export interface AccessAnswer {
-  access: 'granted' | 'denied';
+  access: 'granted' | 'denied' | 'peek';
   reason: string;
   reader: { id: string };
   meter: { limit: number; used: number; remaining: number; resetsAt: string } | null;

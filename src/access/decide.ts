@@ -2,7 +2,7 @@ import { type EntitlementResult, resolveEntitlement } from '../entitlements/reso
 import { type Reader, resolveReader } from '../reader/reader';
 import { type ArticleRef, classifyArticle } from '../rules/rules';
 import type { Services } from '../services';
-import { type Decision, decideAccess } from './policy';
+import { asPeek, type Decision, decideAccess } from './policy';
 
 export interface DecideInput {
   article: ArticleRef;
@@ -44,12 +44,16 @@ export async function decide(
   const meter = needsMeter
     ? await services.meter.read(reader.subject, input.article.id, { consume: input.consume, now })
     : null;
-  const decision = decideAccess({
+  const verdict = decideAccess({
     entitled,
     verifiedCrawler: input.verifiedCrawler,
     articleAccess,
     meter,
     onMeterFailure: services.config.onMeterFailure,
   });
+  // Nothing was counted, so nothing is granted: whoever asked not to count (a prefetch, a
+  // HEAD) gets a peek, subscribers and free articles included, so there is no exception to
+  // remember.
+  const decision = input.consume ? verdict : asPeek(verdict);
   return { decision, reader, entitlement };
 }

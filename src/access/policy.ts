@@ -18,12 +18,35 @@ export interface MeterView {
   resetsAt: Date;
 }
 
-export interface Decision {
-  access: 'granted' | 'denied';
+export type Verdict = 'granted' | 'denied';
+
+interface DecisionFields {
   reason: AccessReason;
   meter: MeterView | null;
   /** Set when the meter could not be asked; the response says so in a header too. */
   degraded: 'timeout' | 'unavailable' | null;
+}
+
+/** What the policy decides for a read that was counted (or needed no counting). */
+export interface Verdicted extends DecisionFields {
+  access: Verdict;
+}
+
+/**
+ * The answer to a read that was not counted (`consume: false`, a HEAD, an error page). It
+ * names the verdict a counted read would get, but is never one itself: nothing that checks
+ * `access === 'granted'` can pass for it.
+ */
+export interface Peek extends DecisionFields {
+  access: 'peek';
+  wouldBe: Verdict;
+}
+
+export type Decision = Verdicted | Peek;
+
+/** The same verdict, as a peek: what every decision made without counting becomes. */
+export function asPeek(decision: Verdicted): Peek {
+  return { ...decision, access: 'peek', wouldBe: decision.access };
 }
 
 export interface DecisionInput {
@@ -41,7 +64,7 @@ export interface DecisionInput {
  * Pure: the whole access policy in one exhaustive function (convention 4 and 5). No I/O and
  * no clock; the meter already answered atomically, and its answer is final.
  */
-export function decideAccess(input: DecisionInput): Decision {
+export function decideAccess(input: DecisionInput): Verdicted {
   if (input.entitled)
     return { access: 'granted', reason: 'subscriber', meter: null, degraded: null };
   if (input.verifiedCrawler) {
@@ -57,7 +80,7 @@ export function decideAccess(input: DecisionInput): Decision {
   }
 }
 
-function decideMetered(meter: MeterResult | null, onFailure: 'open' | 'closed'): Decision {
+function decideMetered(meter: MeterResult | null, onFailure: 'open' | 'closed'): Verdicted {
   if (meter === null || !meter.ok) {
     const degraded = meter?.ok === false ? meter.failure : 'unavailable';
     return {

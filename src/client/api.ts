@@ -54,13 +54,18 @@ export async function askAccessApi(
   }
 }
 
-/** Enough of the shape to act on; the service's own schema guarantees the rest. */
+const isVerdict = (value: unknown) => value === 'granted' || value === 'denied';
+
+/**
+ * Enough of the shape to act on; the service's own schema guarantees the rest. A peek must
+ * say what it would be: an `access` this client does not know is no answer at all.
+ */
 function isAccessResponse(body: unknown): body is AccessResponse {
   if (typeof body !== 'object' || body === null) return false;
   const b = body as Record<string, unknown>;
   const reader = b.reader as Record<string, unknown> | null | undefined;
   return (
-    (b.access === 'granted' || b.access === 'denied') &&
+    (isVerdict(b.access) || (b.access === 'peek' && isVerdict(b.wouldBe))) &&
     typeof b.reason === 'string' &&
     typeof reader === 'object' &&
     reader !== null &&

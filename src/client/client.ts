@@ -9,7 +9,7 @@ import {
   readerCookie,
   readPaywallCookies,
 } from './cookies';
-import { fallbackDecision, type PaywallDecision, subscriberDecision } from './decision';
+import { asPeek, fallbackDecision, type PaywallDecision, subscriberDecision } from './decision';
 import { forwardToService } from './forward';
 
 export { isPaywallPath } from './forward';
@@ -45,7 +45,10 @@ export type Article = AccessRequestInput['article'];
 export interface DecideOptions {
   /** The site's own signed-in user id: links a subscriber's devices, meters them as one. */
   userId?: string;
-  /** `false` peeks without counting a read. */
+  /**
+   * `false` peeks without counting a read. The answer is then always `access: 'peek'`
+   * (never `granted`, subscribers and fallbacks included): render the lead, not the article.
+   */
   consume?: boolean;
   /**
    * The reader's IP, for verified-crawler checks. By default the client reads
@@ -99,12 +102,24 @@ export function createPaywallClient(options: PaywallClientOptions) {
 
   /**
    * request → cookies → local token check (a subscriber stops here, no call) → access API
-   * → decision + the cookies to set.
+   * → decision + the cookies to set. With `consume: false` every answer is a peek, whoever
+   * decided it (the token, the API, the failure policy).
    */
   async function decide(
     request: Request,
     article: Article,
     opts: DecideOptions = {},
+  ): Promise<PaywallDecision> {
+    const consume = opts.consume ?? true;
+    const decision = await ask(request, article, opts, consume);
+    return consume ? decision : asPeek(decision);
+  }
+
+  async function ask(
+    request: Request,
+    article: Article,
+    opts: DecideOptions,
+    consume: boolean,
   ): Promise<PaywallDecision> {
     const cookies = readPaywallCookies(request.headers.get('cookie'));
     if (cookies.token) {
@@ -114,7 +129,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
     const result = await askAccessApi(api, {
       article,
       reader: readerInput(request, cookies, opts),
-      consume: opts.consume ?? true,
+      consume,
     });
     if (!result.ok) {
       // The failure policy covers a service that cannot answer. A refusal (a wrong key, an
@@ -197,12 +212,20 @@ function readerIp(request: Request, opts: { ip?: string }): string | undefined {
 
 /**
  * The decision's cookies on a response, which becomes personal: no shared cache may keep it.
- * Returns a new Response (a fetched one's headers cannot be changed in place).
+ * Returns a new Response (a fetched one's headers cannot be changed in place). It does not
+ * cut the body: build the response from `showsFullText(decision)` (only a grant shows the
+ * whole article; a peek and a denial show the lead).
  */
 export function withDecision(response: Response, decision: PaywallDecision): Response {
   const out = new Response(response.body, response);
   for (const cookie of decision.setCookie) out.headers.append('set-cookie', cookie);
   out.headers.set('cache-control', 'private, no-store');
-  out.headers.set('paywall-decision', `${decision.access}; reason=${decision.reason}`);
+  out.headers.set('paywall-decision', decisionHeader(decision));
   return out;
+}
+
+/** `granted; reason=metered`, or for a peek `peek; reason=metered; would-be=granted`. */
+export function decisionHeader(decision: PaywallDecision): string {
+  const head = `${decision.access}; reason=${decision.reason}`;
+  return decision.access === 'peek' ? `${head}; would-be=${decision.wouldBe}` : head;
 }

@@ -5,10 +5,12 @@
  * open as the service does. Types come from the service's own zod schemas.
  */
 export type {
+  AccessPeek,
   AccessReason,
   AccessRequestInput,
   AccessResponse,
   Entitlement,
+  Verdict,
 } from '../schemas/access';
 export { ENTITLEMENT_COOKIE, READER_COOKIE } from '../schemas/cookies';
 export { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../schemas/entitlement-token';
@@ -18,10 +20,12 @@ export {
   createPaywallClient,
   DEFAULT_TIMEOUT_MS,
   type DecideOptions,
+  decisionHeader,
   isPaywallPath,
   type PaywallClient,
   type PaywallClientOptions,
   withDecision,
 } from './client';
-export type { PaywallDecision } from './decision';
+export { type GrantedDecision, type PaywallDecision, showsFullText } from './decision';
+export { isPrefetchRequest } from './prefetch';
 export type { PromptDecision, PromptOptions } from './prompt';

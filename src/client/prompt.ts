@@ -7,7 +7,7 @@ export type PromptDecision = Pick<PaywallDecision, 'access' | 'reason' | 'meter'
 export interface PromptOptions {
   /** The article's same-site path: where the reader comes back to after checkout. */
   returnTo: string;
-  /** Defaults to `wall` for a denied decision, `support` for a granted one. */
+  /** Defaults to `support` for a granted decision, `wall` for anything else (a peek too). */
   variant?: PromptQuery['variant'];
 }
 
@@ -16,7 +16,8 @@ export interface PromptOptions {
  * ran out says "you have read your N free articles"; a premium article gets the plain wall.
  */
 export function promptQuery(decision: PromptDecision, options: PromptOptions): URLSearchParams {
-  const variant = options.variant ?? (decision.access === 'denied' ? 'wall' : 'support');
+  // Fails closed: only a grant gets the support box; a peek or an unknown answer, the wall.
+  const variant = options.variant ?? (decision.access === 'granted' ? 'support' : 'wall');
   const query = new URLSearchParams({ returnTo: options.returnTo, variant });
   if (variant === 'wall' && decision.reason === 'meter_exhausted' && decision.meter) {
     query.set('limit', String(decision.meter.limit));

@@ -23,7 +23,8 @@ const accessRoute = createRoute({
   },
   responses: {
     200: {
-      description: 'The decision',
+      description:
+        'The decision: `granted` or `denied` for a counted read, `peek` (with `wouldBe`) for every `consume: false` request',
       content: { 'application/json': { schema: AccessResponseSchema } },
     },
     400: errorResponse('Malformed JSON, wrong types or an oversized body'),
@@ -45,8 +46,7 @@ export const accessRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       services.now(),
     );
 
-    const body: AccessResponse = {
-      access: decision.access,
+    const fields = {
       reason: decision.reason,
       reader: { id: reader.token, clearToken: 'clearToken' in entitlement },
       meter: decision.meter && {
@@ -55,6 +55,10 @@ export const accessRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       },
       entitlement: 'entitlement' in entitlement ? entitlementView(entitlement.entitlement) : null,
     };
+    const body: AccessResponse =
+      decision.access === 'peek'
+        ? { access: 'peek', wouldBe: decision.wouldBe, ...fields }
+        : { access: decision.access, ...fields };
     c.header('Cache-Control', 'private, no-store');
     if (decision.degraded) c.header(DEGRADED_HEADER, `meter-${decision.degraded}`);
     return c.json(body, 200);

@@ -34,7 +34,10 @@ export const AccessRequestSchema = z
         userAgent: z.string().max(1024).optional(),
       })
       .default({}),
-    consume: z.boolean().default(true).openapi({ description: 'false peeks without counting' }),
+    consume: z.boolean().default(true).openapi({
+      description:
+        'false peeks without counting: the answer is then always `access: "peek"`, never a grant',
+    }),
   })
   .openapi('AccessRequest');
 
@@ -69,26 +72,62 @@ export const EntitlementSchema = z
   })
   .openapi('Entitlement');
 
-export const AccessResponseSchema = z
+const AccessMeterSchema = z
   .object({
-    access: z.enum(['granted', 'denied']),
-    reason: AccessReasonSchema,
-    reader: z.object({
-      id: z.string().openapi({ description: 'Signed reader id: store it in a cookie' }),
-      clearToken: z.boolean().openapi({
-        description: 'The presented entitlement token is invalid or revoked: delete its cookie',
-      }),
-    }),
-    meter: z
-      .object({
-        limit: z.number().int(),
-        used: z.number().int(),
-        remaining: z.number().int(),
-        resetsAt: z.iso.datetime(),
-      })
-      .nullable(),
-    entitlement: EntitlementSchema.nullable(),
+    limit: z.number().int(),
+    used: z.number().int(),
+    remaining: z.number().int(),
+    resetsAt: z.iso.datetime(),
   })
+  .nullable();
+
+const AccessReaderSchema = z.object({
+  id: z.string().openapi({ description: 'Signed reader id: store it in a cookie' }),
+  clearToken: z.boolean().openapi({
+    description: 'The presented entitlement token is invalid or revoked: delete its cookie',
+  }),
+});
+
+/** What every answer carries, whatever its `access`. */
+const answerFields = {
+  reason: AccessReasonSchema,
+  reader: AccessReaderSchema,
+  meter: AccessMeterSchema,
+  entitlement: EntitlementSchema.nullable(),
+};
+
+/** The two final verdicts; a peek only says which one a real read would get. */
+export const VerdictSchema = z.enum(['granted', 'denied']);
+
+export const AccessGrantedSchema = z
+  .object({ access: z.literal('granted'), ...answerFields })
+  .openapi('AccessGranted', {
+    description: 'A counted read (or one that needs no counting): render the whole article.',
+  });
+
+export const AccessDeniedSchema = z
+  .object({ access: z.literal('denied'), ...answerFields })
+  .openapi('AccessDenied', {
+    description: 'Walled: render the lead paragraphs and the prompt, never the rest.',
+  });
+
+// A peek is its own variant, not `granted` with a flag: a check for `access === "granted"`
+// can never pass for it, so a header that turned counting off cannot unlock the text.
+export const AccessPeekSchema = z
+  .object({
+    access: z.literal('peek'),
+    wouldBe: VerdictSchema.openapi({
+      description: 'What a counted read would get now. Never render the full text on it.',
+    }),
+    ...answerFields,
+  })
+  .openapi('AccessPeek', {
+    description:
+      'The answer to every `consume: false` request (subscribers and free articles included): nothing was counted, so render at most the lead paragraphs.',
+  });
+
+export const AccessResponseSchema = z
+  .discriminatedUnion('access', [AccessGrantedSchema, AccessDeniedSchema, AccessPeekSchema])
   .openapi('AccessResponse');
 
 export type AccessRequest = z.infer<typeof AccessRequestSchema>;
@@ -96,4 +135,6 @@ export type AccessRequest = z.infer<typeof AccessRequestSchema>;
 export type AccessRequestInput = z.input<typeof AccessRequestSchema>;
 export type AccessResponse = z.infer<typeof AccessResponseSchema>;
 export type AccessReason = z.infer<typeof AccessReasonSchema>;
+export type Verdict = z.infer<typeof VerdictSchema>;
+export type AccessPeek = z.infer<typeof AccessPeekSchema>;
 export type Entitlement = z.infer<typeof EntitlementSchema>;

@@ -60,23 +60,25 @@ describe('POST /_paywall/v1/access: the contract', () => {
 
     const p1 = await peek();
     const p2 = await peek();
-    expect([p1.access, p1.reason, p1.meter?.used]).toEqual(['granted', 'metered', 1]);
+    expect([p1.access, p1.reason, p1.meter?.used]).toEqual(['peek', 'metered', 1]);
+    expect(p1).toMatchObject({ wouldBe: 'granted' });
     expect(p2.meter?.used).toBe(1);
     // Counting for real afterwards still counts it once.
     const [real] = await readInOrder(callWorker, [fresh], id);
     expect(real?.meter?.used).toBe(2);
     const p3 = await peek();
-    expect([p3.reason, p3.meter?.used]).toEqual(['already_read', 2]);
+    expect([p3.access, p3.reason, p3.meter?.used]).toEqual(['peek', 'already_read', 2]);
   });
 
-  it('a peek at the limit says denied without counting', async () => {
+  it('a peek at the limit says it would be denied, without counting', async () => {
     const answers = await readInOrder(callWorker, [articleId(), articleId(), articleId()]);
     const id = answers[2]?.reader.id as string;
     const response = await callWorker(
       accessRequest({ article: { id: articleId() }, reader: { id }, consume: false }),
     );
     const body = (await response.json()) as AccessBody;
-    expect([body.access, body.reason, body.meter?.used]).toEqual(['denied', 'meter_exhausted', 3]);
+    expect([body.access, body.reason, body.meter?.used]).toEqual(['peek', 'meter_exhausted', 3]);
+    expect(body).toMatchObject({ wouldBe: 'denied' });
   });
 
   it('replaces a forged, tampered or foreign reader id with a fresh one', async () => {

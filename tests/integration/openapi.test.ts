@@ -77,6 +77,40 @@ describe('GET /_paywall/openapi.json', () => {
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();
   });
 
+  it('tells a peek from a grant: AccessResponse is a oneOf on `access`, and only a peek has wouldBe', async () => {
+    const response = await callWorker(new Request(`${BASE}/_paywall/openapi.json`));
+    const doc = (await response.json()) as Doc;
+    type Schema = {
+      oneOf?: { $ref: string }[];
+      discriminator?: { propertyName: string; mapping: Record<string, string> };
+      properties?: Record<string, { enum?: string[] }>;
+      required?: string[];
+    };
+    const schemas = doc.components.schemas as Record<string, Schema>;
+    const union = schemas.AccessResponse;
+    expect(union?.discriminator).toEqual({
+      propertyName: 'access',
+      mapping: {
+        granted: '#/components/schemas/AccessGranted',
+        denied: '#/components/schemas/AccessDenied',
+        peek: '#/components/schemas/AccessPeek',
+      },
+    });
+    expect(union?.oneOf).toHaveLength(3);
+    for (const [name, access] of [
+      ['AccessGranted', 'granted'],
+      ['AccessDenied', 'denied'],
+      ['AccessPeek', 'peek'],
+    ] as const) {
+      const variant = schemas[name];
+      expect(variant?.properties?.access?.enum, name).toEqual([access]);
+      expect(variant?.required, name).toContain('access');
+      expect(variant?.properties?.wouldBe !== undefined, name).toBe(access === 'peek');
+    }
+    expect(schemas.AccessPeek?.properties?.wouldBe?.enum).toEqual(['granted', 'denied']);
+    expect(schemas.AccessPeek?.required).toContain('wouldBe');
+  });
+
   it('has a docs page', async () => {
     const response = await callWorker(new Request(`${BASE}/_paywall/docs`));
     expect(response.status).toBe(200);

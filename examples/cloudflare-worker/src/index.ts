@@ -1,6 +1,7 @@
 import {
   createPaywallClient,
   isPaywallPath,
+  isPrefetchRequest,
   type PaywallClient,
   withDecision,
 } from 'edge-paywall/client';
@@ -48,16 +49,18 @@ export default {
     const decision = await client.decide(
       request,
       { id: `articles/${article.slug}`, section: article.section },
-      // Only a real view counts: a HEAD or a browser's prefetch is no new read.
-      {
-        consume:
-          request.method === 'GET' && !/prefetch/i.test(request.headers.get('sec-purpose') ?? ''),
-      },
+      // Only a real view counts: a HEAD or a prefetch is no new read. Anyone can send a
+      // prefetch header, so not counting means not showing: the answer is then a peek, and
+      // the page shows the lead only (page.ts). The navigation that follows counts.
+      { consume: request.method === 'GET' && !isPrefetchRequest(request) },
     );
-    // Subscribers get the article alone, and when the service did not answer we do not wait
-    // on it twice; everyone else gets the prompt (walled) or the support box (granted).
+    // Subscribers get the article alone, a peek gets no prompt, and when the service did not
+    // answer we do not wait on it twice; everyone else gets the prompt (walled) or the
+    // support box (granted).
     const prompt =
-      decision.reason === 'subscriber' || decision.source === 'fallback'
+      decision.reason === 'subscriber' ||
+      decision.source === 'fallback' ||
+      decision.access === 'peek'
         ? null
         : await client.prompt(decision, { returnTo: url.pathname });
     return withDecision(html(articlePage(article, decision, prompt)), decision);

@@ -1,7 +1,9 @@
 import {
   createPaywallClient,
   isPaywallPath,
+  isPrefetchRequest,
   type PaywallClient,
+  showsFullText,
   withDecision,
 } from 'edge-paywall/client';
 
@@ -52,9 +54,16 @@ export const onRequest: PagesFunction<Env> = async (context) => {
   // `request.cf` is there on Pages, so the client takes the reader's IP from
   // CF-Connecting-IP itself (no `ip` option needed) for the verified-crawler check.
   const client = paywall(env);
-  const decision = await client.decide(request, { id: url.pathname, url: url.href });
-  if (decision.access === 'granted') return withDecision(page, decision);
-  const prompt = await client.prompt(decision, { returnTo: url.pathname });
+  // A prefetch is no read, so it does not count; anyone can send its header, so what is not
+  // counted is not shown either: the answer is a peek, and a peek gets the lead only.
+  const decision = await client.decide(
+    request,
+    { id: url.pathname, url: url.href },
+    { consume: !isPrefetchRequest(request) },
+  );
+  if (showsFullText(decision)) return withDecision(page, decision);
+  const prompt =
+    decision.access === 'peek' ? '' : await client.prompt(decision, { returnTo: url.pathname });
   return withDecision(wall(page, prompt ?? ''), decision);
 };
 
