@@ -1,6 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createPaywallClient, type PaywallDecision } from '../../src/client';
+import {
+  createPaywallClient,
+  decisionHeader,
+  type PaywallDecision,
+  showsFullText,
+  withDecision,
+} from '../../src/client';
 import { ACCESS_CALL, callsDuring, JWKS_CALL, SITE, serviceToken } from './support';
 
 // The client on its own, against the real service (counted at its door) and broken ones.
@@ -176,10 +182,12 @@ describe('createPaywallClient', () => {
     ]);
   });
 
-  it('peeks without counting when asked (consume: false)', async () => {
+  it('peeks without counting when asked (consume: false), and a peek is never a grant', async () => {
     const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
     const first = await client.decide(request(), { id: 'client-test/peek' }, { consume: false });
+    expect(first).toMatchObject({ access: 'peek', wouldBe: 'granted', reason: 'metered' });
     expect(first.meter?.used).toBe(0);
+    expect(showsFullText(first)).toBe(false);
     const cookie = `__Host-paywall_rid=${first.reader.id}`;
     const second = await client.decide(
       request(cookie),
@@ -189,6 +197,106 @@ describe('createPaywallClient', () => {
     expect(second.meter?.used).toBe(0);
     expect(second.setCookie).toEqual([]);
   });
+
+  // Whoever decides a `consume: false` request (the local token check, the service, the
+  // failure policy, or a service that wrongly answers a verdict), the client hands back a
+  // peek: no `access === 'granted'` check passes on it.
+  const answeredGranted = (access: string) =>
+    (async () =>
+      new Response(
+        JSON.stringify({
+          access,
+          reason: 'metered',
+          reader: { id: 'r.1', clearToken: false },
+          meter: { limit: 3, used: 0, remaining: 3, resetsAt: new Date().toISOString() },
+          entitlement: null,
+        }),
+        { headers: { 'content-type': 'application/json' } },
+      )) as typeof fetch;
+  const deciders: [string, () => Promise<PaywallDecision>, string, string][] = [
+    [
+      'a subscriber verified locally',
+      async () => {
+        const client = createPaywallClient({
+          baseUrl: env.TEST_SERVICE_URL,
+          apiKey: 'local-dev-key',
+        });
+        const cookie = `__Host-paywall_ent=${await serviceToken()}`;
+        return client.decide(request(cookie), article, { consume: false });
+      },
+      'granted',
+      'token',
+    ],
+    [
+      'the service down, failing open',
+      () =>
+        createPaywallClient({ baseUrl: env.TEST_CLOSED_URL, apiKey: 'local-dev-key' }).decide(
+          request(),
+          article,
+          { consume: false },
+        ),
+      'granted',
+      'fallback',
+    ],
+    [
+      'the service down, failing closed',
+      () =>
+        createPaywallClient({
+          baseUrl: env.TEST_CLOSED_URL,
+          apiKey: 'local-dev-key',
+          onFailure: 'closed',
+        }).decide(request(), article, { consume: false }),
+      'denied',
+      'fallback',
+    ],
+    [
+      'a service that answers "granted" to a peek',
+      () =>
+        createPaywallClient({
+          baseUrl: 'https://paywall.example',
+          apiKey: 'k',
+          fetch: answeredGranted('granted'),
+        }).decide(request(), article, { consume: false }),
+      'granted',
+      'api',
+    ],
+    [
+      'a service that answers "denied" to a peek',
+      () =>
+        createPaywallClient({
+          baseUrl: 'https://paywall.example',
+          apiKey: 'k',
+          fetch: answeredGranted('denied'),
+        }).decide(request(), article, { consume: false }),
+      'denied',
+      'api',
+    ],
+  ];
+  it.each(deciders)('%s: consume false gives a peek', async (_, decide, wouldBe, source) => {
+    const decision = await decide();
+    expect(decision).toMatchObject({ access: 'peek', wouldBe, source });
+    expect(showsFullText(decision)).toBe(false);
+    expect(decisionHeader(decision)).toMatch(/^peek; reason=\w+; would-be=(granted|denied)$/);
+    expect(withDecision(new Response('x'), decision).headers.get('paywall-decision')).toBe(
+      decisionHeader(decision),
+    );
+  });
+
+  // An answer this client cannot act on is no answer: the failure policy decides, and a
+  // peek without `wouldBe`, or an unknown `access`, is never read as a grant.
+  it.each(['peek', 'GRANTED', 'granted ', 'allow', 'full'])(
+    'a service answer with access %j and no wouldBe is a bad response, walled when closed',
+    async (access) => {
+      const client = createPaywallClient({
+        baseUrl: 'https://paywall.example',
+        apiKey: 'k',
+        onFailure: 'closed',
+        fetch: answeredGranted(access),
+      });
+      const decision = await client.decide(request(), article);
+      expect(decision).toMatchObject({ access: 'denied', failure: 'bad_response' });
+    },
+  );
 
   it('fetches the prompt fragment for a decision once, then serves it from its cache', async () => {
     const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });

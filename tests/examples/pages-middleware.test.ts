@@ -1,38 +1,9 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { onRequest } from '../../examples/pages-middleware/functions/_middleware';
-import articleHtml from '../../examples/pages-middleware/public/articles/example.html?raw';
-import { ACCESS_CALL, CookieJar, callsDuring, SITE, serviceToken, setCookies } from './support';
+import { paragraphs, pageText as text, visitPages as visit } from './pages-support';
+import { ACCESS_CALL, CookieJar, callsDuring, serviceToken, setCookies } from './support';
 
 // examples/pages-middleware's `_middleware.ts` in workerd, asking the real service (counted at
 // its door). Pages' `context.next()` serves the example's static article page.
-
-const bindings = { PAYWALL_URL: env.TEST_SERVICE_URL, PAYWALL_API_KEY: 'local-dev-key' };
-const paragraphs = [...articleHtml.matchAll(/<p>\s*([^<]+?)\s*<\/p>/g)].map((m) =>
-  (m[1] as string).replace(/\s+/g, ' '),
-);
-
-async function visit(path: string, jar: CookieJar): Promise<Response> {
-  const headers = new Headers();
-  if (jar.header()) headers.set('cookie', jar.header());
-  const request = new Request(`${SITE}${path}`, { headers });
-  const context = {
-    request,
-    env: bindings,
-    params: {},
-    data: {},
-    functionPath: path,
-    next: async () =>
-      new Response(articleHtml, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
-    waitUntil: () => {},
-    passThroughOnException: () => {},
-  } as unknown as Parameters<typeof onRequest>[0];
-  const response = await onRequest(context);
-  jar.take(response);
-  return response;
-}
-
-const text = async (response: Response) => (await response.text()).replace(/\s+/g, ' ');
 
 describe('examples/pages-middleware against the real service', () => {
   it('meters a reader with one call per article, then walls the 4th as it streams', async () => {
