@@ -1,4 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { payingBrowser } from '../billing/paying-browser';
 import type { Stripe } from '../billing/stripe-client';
 import { isOurs } from '../billing/sync';
@@ -14,7 +16,18 @@ const completeRoute = createRoute({
   path: '/checkout/complete',
   summary:
     'Where Stripe sends the reader back: confirms the session and, for the browser that paid, sets the entitlement cookie once',
+  // The URL carries the session id: keep it out of caches and of the next site's Referer,
+  // on every answer (validation failures included).
+  middleware: [
+    createMiddleware(async (c, next) => {
+      c.header('Cache-Control', 'private, no-store');
+      c.header('Referrer-Policy', 'no-referrer');
+      await next();
+    }),
+  ] as const,
   request: {
+    // Whatever arrives (too long, repeated, an array) is read as no id: a browser following a
+    // link gets the friendly page, with this route's headers, never a JSON validation error.
     query: z.object({ session_id: z.string().max(256).optional() }),
   },
   responses: {
@@ -50,9 +63,6 @@ export const checkoutCompleteRoutes = new OpenAPIHono<AppEnv>().openapi(
     const services = c.var.services;
     const { billing, config } = services;
     const sessionId = c.req.valid('query').session_id ?? '';
-    // The URL carries the session id: keep it out of caches and of the next site's Referer.
-    c.header('Cache-Control', 'private, no-store');
-    c.header('Referrer-Policy', 'no-referrer');
     const home = { href: '/', label: 'Back to the site' };
     const oneMoment = (link: { href: string; label: string }) =>
       c.html(
@@ -92,16 +102,7 @@ export const checkoutCompleteRoutes = new OpenAPIHono<AppEnv>().openapi(
         }
       }
     }
-    if (!session || !isOurs(session.metadata, billing.deploymentId)) {
-      return c.html(
-        messagePage(
-          'We could not find that payment',
-          'This link is not one of ours, or it has expired.',
-          home,
-        ),
-        400,
-      );
-    }
+    if (!session || !isOurs(session.metadata, billing.deploymentId)) return notOurs(c);
     const back = {
       href: safeReturnPath(session.metadata?.returnTo) ?? '/',
       label: 'Back to the article',
@@ -164,4 +165,18 @@ export const checkoutCompleteRoutes = new OpenAPIHono<AppEnv>().openapi(
     setEntitlementCookie(c, entitlement.newToken, config.entitlements.refreshHorizonDays * 86_400);
     return c.redirect(back.href, 303);
   },
+  // A link that fails the schema (too long, repeated, an array) is followed by a browser:
+  // the friendly page, never a JSON validation error.
+  (result, c) => (result.success ? undefined : notOurs(c)),
 );
+
+function notOurs(c: Context<AppEnv>) {
+  return c.html(
+    messagePage(
+      'We could not find that payment',
+      'This link is not one of ours, or it has expired.',
+      { href: '/', label: 'Back to the site' },
+    ),
+    400,
+  );
+}

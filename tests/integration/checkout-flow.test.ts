@@ -27,12 +27,23 @@ async function subscribeThroughPrompt(fields: Record<string, string>, outcome = 
   const sessionId = checkoutUrl.pathname.split('/').pop() as string;
   expect(sessionId).toMatch(/^cs_/);
   const paid = await control<Paid>(`/_control/checkout/sessions/${sessionId}/pay`, { outcome });
-  return { posted, sessionId, paid };
+  // The way back, in the browser that paid: it carries the reader cookie the form post set.
+  const rid = cookieValue(posted, '__Host-paywall_rid');
+  const comeBack = () =>
+    callWorker(
+      new Request(paid.redirectUrl, {
+        redirect: 'manual',
+        headers: { cookie: `__Host-paywall_rid=${rid}` },
+      }),
+    );
+  return { posted, sessionId, paid, comeBack };
 }
 
 describe('checkout: from the prompt to an entitled reader', () => {
   it('monthly plan: the form gets a 303 to Checkout, paying returns to the same article with a cookie', async () => {
-    const { posted, sessionId, paid } = await subscribeThroughPrompt({ plan: 'monthly' });
+    const { posted, sessionId, paid, comeBack } = await subscribeThroughPrompt({
+      plan: 'monthly',
+    });
     expect(cookieValue(posted, '__Host-paywall_rid')).toBeTruthy(); // a new reader got an id
 
     const session = await stripeClient().checkout.sessions.retrieve(sessionId);
@@ -47,7 +58,7 @@ describe('checkout: from the prompt to an entitled reader', () => {
     expect(session.expires_at - session.created).toBeGreaterThanOrEqual(30 * 60);
     expect(session.expires_at - session.created).toBeLessThanOrEqual(40 * 60);
 
-    const back = await callWorker(new Request(paid.redirectUrl, { redirect: 'manual' }));
+    const back = await comeBack();
     expect(back.status).toBe(303);
     expect(back.headers.get('location')).toBe('/2026/11/story');
     const token = cookieValue(back, '__Host-paywall_ent') as string;
@@ -75,7 +86,7 @@ describe('checkout: from the prompt to an entitled reader', () => {
   });
 
   it('a one-time custom contribution is a donation payment that grants a supporter pass', async () => {
-    const { sessionId, paid } = await subscribeThroughPrompt({
+    const { sessionId, comeBack } = await subscribeThroughPrompt({
       customAmount: '7.50',
       recurring: 'once',
       currency: 'eur',
@@ -86,7 +97,7 @@ describe('checkout: from the prompt to an entitled reader', () => {
       'donate',
       750,
     ]);
-    const back = await callWorker(new Request(paid.redirectUrl, { redirect: 'manual' }));
+    const back = await comeBack();
     const token = cookieValue(back, '__Host-paywall_ent') as string;
     const decision = (await (await decideWithToken(callWorker, token)).json()) as AccessBody;
     expect([decision.reason, decision.entitlement?.kind]).toEqual(['subscriber', 'supporter_pass']);
@@ -142,8 +153,11 @@ describe('checkout: from the prompt to an entitled reader', () => {
   });
 
   it('an asynchronous payment: no access until it clears, then access', async () => {
-    const { paid, sessionId } = await subscribeThroughPrompt({ plan: 'monthly' }, 'async');
-    const back = await callWorker(new Request(paid.redirectUrl, { redirect: 'manual' }));
+    const { paid, sessionId, comeBack } = await subscribeThroughPrompt(
+      { plan: 'monthly' },
+      'async',
+    );
+    const back = await comeBack();
     expect(back.status).toBe(200);
     expect(await back.text()).toMatch(/payment clears/);
     expect(cookieValue(back, '__Host-paywall_ent')).toBeNull();
@@ -162,7 +176,7 @@ describe('checkout: from the prompt to an entitled reader', () => {
       settled.events.map((e) => e.id),
     );
     expect(outcomes.some((r) => r.outcome === 'synced')).toBe(true);
-    const again = await callWorker(new Request(paid.redirectUrl, { redirect: 'manual' }));
+    const again = await comeBack();
     expect(again.status).toBe(303);
     expect(cookieValue(again, '__Host-paywall_ent')).toBeTruthy();
   });
@@ -190,8 +204,8 @@ describe('checkout: from the prompt to an entitled reader', () => {
 
 describe('a subscription lifecycle', () => {
   it('entitled; a payment fails, then grace; cancelled, then denied once the token expires', async () => {
-    const { paid } = await subscribeThroughPrompt({ plan: 'monthly' });
-    const back = await callWorker(new Request(paid.redirectUrl, { redirect: 'manual' }));
+    const { paid, comeBack } = await subscribeThroughPrompt({ plan: 'monthly' });
+    const back = await comeBack();
     const token = cookieValue(back, '__Host-paywall_ent') as string;
     await deliverAll(
       callWorker,
