@@ -1,13 +1,19 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { DOCS_ASSET_PATHS, DOCS_HEADERS, docsPage } from '../docs/page';
+import { AppError, errorResponse } from '../errors';
 import type { AppEnv } from '../http/context';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with
- * (so the two cannot drift), and a docs page that renders it.
+ * (so the two cannot drift), and a docs page that renders it with the pinned Swagger UI
+ * this worker serves itself (src/docs/page.ts).
  */
 export const OPENAPI_PATH = '/_paywall/openapi.json';
 export const DOCS_PATH = '/_paywall/docs';
+
+/** The static assets binding (`[assets]` in wrangler.toml); absent in a bare test app. */
+type WithAssets = { ASSETS?: { fetch: (request: Request) => Promise<Response> } };
 
 export function mountDocs(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'siteApiKey', {
@@ -25,5 +31,27 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
         'Metered paywall and reader revenue at the edge. Every path outside /_paywall and the JWKS is proxied to the site (not listed here).',
     },
   });
-  app.get(DOCS_PATH, swaggerUI({ url: OPENAPI_PATH, title: 'edge-paywall API' }));
+  app.get(DOCS_PATH, (c) => {
+    if (!assets(c)) return notFound(c);
+    return c.html(docsPage('edge-paywall API'), 200, { ...DOCS_HEADERS });
+  });
+  // The page's own files, from the assets directory, by exact path. The worker runs first
+  // for every path (`run_worker_first`), so assets never answer for any other path.
+  app.get(`${DOCS_PATH}/*`, async (c) => {
+    const binding = assets(c);
+    const path = new URL(c.req.url).pathname;
+    if (!binding || !DOCS_ASSET_PATHS.has(path)) return notFound(c);
+    const file = await binding.fetch(new Request(new URL(path, c.req.url)));
+    if (file.status !== 200) {
+      await file.body?.cancel();
+      return notFound(c);
+    }
+    const response = new Response(file.body, file);
+    for (const [name, value] of Object.entries(DOCS_HEADERS)) response.headers.set(name, value);
+    return response;
+  });
 }
+
+const assets = (c: Context<AppEnv>) => (c.env as WithAssets | undefined)?.ASSETS;
+const notFound = (c: Context<AppEnv>) =>
+  errorResponse(c, new AppError('not_found', 'No such route.'));
