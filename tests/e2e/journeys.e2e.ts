@@ -196,6 +196,43 @@ test('6. cancelling in the portal walls the reader once the token lifetime has p
   await expectWalled(page, paidOn, again.html);
 }, 240_000);
 
+test('7. the success URL opened in another browser shows where access went, not access', async () => {
+  const payer = await reader();
+  const walled = article(3);
+  await exhaustMeter(payer.page, [article(0), article(1), article(2)], walled);
+  // The way back from Checkout, as the paying browser requested it (history, logs, a paste).
+  const successUrl = payer.page
+    .waitForRequest((r) => new URL(r.url()).pathname === '/_paywall/checkout/complete')
+    .then((r) => r.url());
+  await subscribeMonthly(payer.page, walled);
+  await expectWhole(payer.page, walled);
+  const link = await successUrl;
+  expect(new URL(link).searchParams.get('session_id')).toMatch(/^cs_/);
+
+  // Another browser (another device, or whoever the link reached), walled on the same article.
+  const other = await reader();
+  await exhaustMeter(other.page, [article(0), article(1), article(2)], walled);
+  const refused = await other.page.goto(link);
+  expect(refused?.status()).toBe(403);
+  expect(refused?.headers()['referrer-policy']).toBe('no-referrer');
+  await expect
+    .poll(() => seen(other.page.locator('h1')))
+    .toBe('Access went to the browser you paid with');
+  const text = await seen(other.page.locator('body'));
+  expect(text).toMatch(/open any article in the browser you paid with/);
+  expect(text).not.toContain(new URL(link).searchParams.get('session_id'));
+  expect(await entitlement(other.context)).toBeNull();
+  const again = await open(other.page, walled);
+  await expectWalled(other.page, walled, again.html);
+
+  // The paying browser opening its link again: back to the article, still whole, same token.
+  const token = await entitlement(payer.context);
+  await payer.page.goto(link);
+  await payer.page.waitForURL((url) => url.pathname === walled.path);
+  await expectWhole(payer.page, walled);
+  expect((await entitlement(payer.context))?.jti).toBe(token?.jti);
+});
+
 test('the journeys ran against this run’s worker, not a developer’s .dev.vars', async () => {
   // Only the key generated for this run is published: the vars given to wrangler won.
   const jwks = (await (await fetch(`${stack().url}/.well-known/jwks.json`)).json()) as {
