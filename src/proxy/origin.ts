@@ -117,7 +117,10 @@ function passThroughRequest(request: Request): Headers {
   const headers = new Headers(request.headers);
   for (const name of HOP_BY_HOP) headers.delete(name);
   const connectionListed = request.headers.get('connection');
-  for (const name of connectionListed?.split(',') ?? []) headers.delete(name.trim());
+  // Only names that are header names: Headers.delete throws on anything else (`Connection: \\`).
+  for (const name of connectionListed?.split(',') ?? []) {
+    if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name.trim())) headers.delete(name.trim());
+  }
   return headers;
 }
 
