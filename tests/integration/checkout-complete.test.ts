@@ -148,6 +148,14 @@ describe('a browser that did not start checkout gets the friendly page, never ac
     await expectRefused(await visit(payer.url, await cookie()), payer.sessionId);
   });
 
+  it('the session names the paying browser’s raw reader id (never its signed token); what it created does not', async () => {
+    const session = await stripeClient().checkout.sessions.retrieve(payer.sessionId);
+    expect(session.metadata?.browserReaderId).toBe(payerId);
+    expect(JSON.stringify(session.metadata)).not.toContain(payer.rid);
+    const sub = await stripeClient().subscriptions.retrieve(session.subscription as string);
+    expect(sub.metadata.browserReaderId).toBeUndefined();
+  });
+
   it('Stripe’s truth was written anyway (as the webhook writes it), without any webhook', async () => {
     const session = await stripeClient().checkout.sessions.retrieve(payer.sessionId);
     const record = await testStore().findByStripeSubscription(session.subscription as string);
