@@ -60,16 +60,23 @@ export function trustedFormOrigin(c: Context<AppEnv>): string | null {
   // In local development only, a form from this machine (`http://127.0.0.1:<any port>`, e.g.
   // an example site Worker forwarding `/_paywall/*` here) may post too: nothing else can be
   // on a loopback origin, and no production configuration is needed to try the examples.
-  return environment === 'development' && isLoopbackHost(hostOf(origin)) ? origin : null;
+  return environment === 'development' && isLoopbackHost(loopbackCandidate(origin)) ? origin : null;
 }
 
 /** Where Stripe sends the reader back to: a trusted form's origin, else our own. */
 export const returnOrigin = (c: Context<AppEnv>) =>
   trustedFormOrigin(c) ?? new URL(c.req.url).origin;
 
-function hostOf(origin: string): string {
+/**
+ * The host of `origin` when the header is exactly an origin (`http://127.0.0.1:8787`), else
+ * ''. The header is used verbatim as the start of Stripe's return URLs, so a path, userinfo
+ * or fragment riding along (`http://127.0.0.1#@evil.example`) disqualifies it; and it is
+ * whatever the client sent, so parsing must not throw.
+ */
+function loopbackCandidate(origin: string): string {
   try {
-    return new URL(origin).hostname;
+    const url = new URL(origin);
+    return url.origin === origin ? url.hostname : '';
   } catch {
     return '';
   }

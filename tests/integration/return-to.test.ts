@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkoutForm, checkoutJson, freshIp, SITE_ORIGIN } from '../support/checkout';
 import { mintViaService, seedSubscriber } from '../support/entitlements';
 import { stripeClient } from '../support/stripe';
-import { BASE, callWorker } from '../support/worker';
+import { BASE, callWorker, withBindings } from '../support/worker';
 
 // issue #10 item 6: every route that takes a returnTo (checkout as JSON and as a form, the
 // portal, the prompt fragment) refuses the same hostile spellings through the one parser, and
@@ -181,5 +181,23 @@ describe('the portal takes the prompt form from the site only', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
       'invalid_request',
     );
+  });
+
+  // In local development a form from this machine may post (an example site forwarding to
+  // us); the header becomes the start of Stripe's return URL, so it must be exactly an origin.
+  // 401 = past the origin check (no entitlement cookie here), 403 = refused at it.
+  it.each([
+    ['a loopback origin', 'http://127.0.0.1:8787', 401],
+    ['localhost', 'http://localhost:3000', 401],
+    ['a loopback origin with a path', 'http://127.0.0.1:8787/x', 403],
+    ['a loopback host then a fragment to another host', 'http://127.0.0.1#@evil.example', 403],
+    ['loopback as userinfo', 'http://127.0.0.1@evil.example', 403],
+    ['a look-alike of localhost', 'http://localhost.evil.example', 403],
+  ])('in development, %s → %s', async (_, origin, status) => {
+    const development = withBindings({ ENVIRONMENT: 'development' });
+    const response = await development(
+      portalForm({ returnTo: '/2026/11/story' }, { origin, accept: 'application/json' }),
+    );
+    expect(response.status).toBe(status);
   });
 });
