@@ -26,8 +26,17 @@ export function messagePage(
     <main>
       <h1>${e(title)}</h1>
       <p>${e(message)}</p>
-      <p><a href="${e(link.href)}">${e(link.label)}</a></p>
+      <p><a href="${e(onSiteHref(link.href))}">${e(link.label)}</a></p>
     </main>
   </body>
 </html>`;
+}
+
+/**
+ * Every link on these pages leads back into the site: a path with one leading slash. Callers
+ * pass parsed return paths already; this keeps a future caller from linking anywhere else
+ * (`javascript:`, `//host`, `/\host`).
+ */
+function onSiteHref(href: string): string {
+  return /^\/(?![/\\])/.test(href) && !/[\p{Cc}\s]/u.test(href) ? href : '/';
 }

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FORWARDED_FOR, FORWARDER_KEY } from '../../src/schemas/forwarding';
 import { ARTICLES } from '../../tools/demo-origin/articles';
@@ -260,8 +261,18 @@ const SPECIFIC: Record<string, string[]> = {
 const HEADERS = Object.keys(SPECIFIC);
 
 // The worker's own fetch with the test bindings, not `exports.default`: the pool wraps each
-// call to the latter in one more Proxy, and a few thousand calls overflow the stack.
-const callWorker = withBindings({});
+// call to the latter in one more Proxy, and a few thousand calls overflow the stack. Its own
+// Redis prefix and checkout limits: hundreds of checkouts here must neither spend the
+// site-wide checkout budget other test files share, nor stop at 429 before the header has
+// been read everywhere it is read.
+const callWorker = withBindings({
+  REDIS_KEY_PREFIX: `${env.REDIS_KEY_PREFIX}hostile:`,
+  PAYWALL_CONFIG: {
+    meter: { limit: 3, window: { kind: 'calendar-month' } },
+    leadParagraphs: 2,
+    checkoutRateLimit: { perIp: 10_000, perReader: 10_000, siteWide: 100_000 },
+  },
+});
 
 /** A request with one header replaced, or null when the runtime refuses to build it. */
 async function build(base: Base, name: string, value: string, duplicate: boolean) {

@@ -1,13 +1,19 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { checkoutForm, checkoutJson, freshIp, SITE_ORIGIN } from '../support/checkout';
 import { mintViaService, seedSubscriber } from '../support/entitlements';
 import { stripeClient } from '../support/stripe';
-import { BASE, callWorker, withBindings } from '../support/worker';
+import { BASE, withBindings } from '../support/worker';
 
 // issue #10 item 6: every route that takes a returnTo (checkout as JSON and as a form, the
 // portal, the prompt fragment) refuses the same hostile spellings through the one parser, and
 // what it accepts stays on the site wherever it ends up (Stripe's cancel and return URLs,
 // Location, the prompt's hidden fields). The full table is tests/unit/return-to.test.ts.
+// Its own Redis prefix: the checkouts made here do not spend the site-wide checkout budget
+// the other test files share.
+const PREFIX = `${env.REDIS_KEY_PREFIX}returnto:`;
+const callWorker = withBindings({ REDIS_KEY_PREFIX: PREFIX });
+
 const HOSTILE: Array<[string, string]> = [
   ['the issue’s dot segment', '/.//evil.example/phish'],
   ['dot-dot then //', '/a/..//evil.example'],
@@ -129,7 +135,7 @@ describe('an accepted returnTo stays on the site wherever it goes', () => {
 
   it.each(SAFE)("portal for a subscriber: %s is Stripe's return URL", async (_, returnTo) => {
     const customer = await stripeClient().customers.create({});
-    const { userId } = await seedSubscriber({ stripe: { customerId: customer.id } });
+    const { userId } = await seedSubscriber({ stripe: { customerId: customer.id } }, PREFIX);
     const token = (await mintViaService(callWorker, userId)).entitlement?.token as string;
     expect(token).toBeTruthy();
     const response = await callWorker(
@@ -160,7 +166,7 @@ describe('the portal takes the prompt form from the site only', () => {
     ['an opaque origin (sandboxed frame, data: URL)', 'null'],
     ['no Origin at all', null],
   ])('a form from %s is 403, and no portal is opened', async (_, origin) => {
-    const { userId } = await seedSubscriber();
+    const { userId } = await seedSubscriber({}, PREFIX);
     const token = (await mintViaService(callWorker, userId)).entitlement?.token as string;
     const cookie = `__Host-paywall_ent=${token}`;
     const json = await callWorker(portalForm({}, { origin, cookie, accept: 'application/json' }));
@@ -194,7 +200,7 @@ describe('the portal takes the prompt form from the site only', () => {
     ['loopback as userinfo', 'http://127.0.0.1@evil.example', 403],
     ['a look-alike of localhost', 'http://localhost.evil.example', 403],
   ])('in development, %s → %s', async (_, origin, status) => {
-    const development = withBindings({ ENVIRONMENT: 'development' });
+    const development = withBindings({ ENVIRONMENT: 'development', REDIS_KEY_PREFIX: PREFIX });
     const response = await development(
       portalForm({ returnTo: '/2026/11/story' }, { origin, accept: 'application/json' }),
     );
