@@ -6,12 +6,12 @@ import {
   type SessionContext,
   sessionParams,
 } from '../billing/checkout';
-import { safeReturnPath } from '../http/return-to';
 import { AppError } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { readCookie, setReaderCookie } from '../http/cookies';
 import { readerIp } from '../http/reader-ip';
+import { safeReturnPath } from '../http/return-to';
 import { requireSiteOrBrowserForm, returnOrigin } from '../http/site-origin';
 import { validationHook } from '../http/validation';
 import { logEvent } from '../log';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { safeReturnPath } from '../../src/http/return-to';
 import { paywallConfigSchema } from '../../src/config';
+import { safeReturnPath } from '../../src/http/return-to';
 import { classifyPath } from '../../src/proxy/classify';
 import { isCrawlerIp } from '../../src/proxy/crawler';
 import { inCidr, parseCidr, parseIp } from '../../src/proxy/ip';
