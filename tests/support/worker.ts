@@ -9,9 +9,21 @@ export const BASE = 'https://paywall.test';
 
 export type Bindings = Record<string, unknown>;
 
+/**
+ * Every 5xx the suite sees is printed as one `[5xx]` line (status, method, path), so a run's
+ * output can be counted: client mistakes must never be one; injected faults may be a 503.
+ */
+function note5xx(request: Request, response: Response): Response {
+  if (response.status >= 500) {
+    const { pathname } = new URL(request.url);
+    console.warn(`[5xx] ${response.status} ${request.method} ${pathname.slice(0, 80)}`);
+  }
+  return response;
+}
+
 /** Through the real worker entry with the configured bindings. */
-export function callWorker(request: Request): Promise<Response> {
-  return exports.default.fetch(request);
+export async function callWorker(request: Request): Promise<Response> {
+  return note5xx(request, await exports.default.fetch(request));
 }
 
 /** Through the real worker entry with some bindings replaced (config variants, faults). */
@@ -25,7 +37,7 @@ export function withBindings(overrides: Bindings): (request: Request) => Promise
       ctx,
     );
     await waitOnExecutionContext(ctx);
-    return response;
+    return note5xx(request, response);
   };
 }
 
