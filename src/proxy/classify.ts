@@ -14,6 +14,18 @@ export type PageKind =
  */
 export function classifyPath(pathname: string, config: ProxyConfig): PageKind {
   const path = normalisePath(pathname);
+  // `/2026/11/story/index.html` is `/2026/11/story/` on a static host: the same article, with
+  // the same id (metered once). Anything that is not an article without its index document
+  // is classified as spelled, so stripping can only ever add a wall, never remove one.
+  const withoutIndex = stripIndexDocument(path);
+  if (withoutIndex !== path) {
+    const page = classifyNormalised(withoutIndex, config);
+    if (page.kind !== 'other') return page;
+  }
+  return classifyNormalised(path, config);
+}
+
+function classifyNormalised(path: string, config: ProxyConfig): PageKind {
   const lower = path.toLowerCase();
   if (config.feedPaths.some((feed) => normalisePath(feed).toLowerCase() === lower))
     return { kind: 'feed' };
@@ -31,6 +43,17 @@ export function classifyPath(pathname: string, config: ProxyConfig): PageKind {
   // The AMP or print version is the same article: reading both counts once.
   const articleId = canonicalPath.replace(/^\/+|\/+$/g, '');
   return articleId ? { kind: 'article', articleId, canonicalPath, variant } : { kind: 'other' };
+}
+
+/**
+ * A trailing directory index document (`index.html`, `INDEX.HTM`, `default.aspx`, the bare
+ * `index` content negotiation serves), repeated or not: the folder a server answers it for.
+ */
+const INDEX_DOCUMENT = /(?:\/(?:index|default)(?:\.(?:html?|shtml|xhtml|php\d?|aspx?|jsp))?)+$/i;
+
+function stripIndexDocument(path: string): string {
+  const stripped = path.replace(INDEX_DOCUMENT, '');
+  return stripped === '' ? '/' : stripped;
 }
 
 export function normalisePath(pathname: string): string {

@@ -57,17 +57,37 @@ export function upstreamUrl(requestUrl: string, originUrl: string): URL | null {
   return target;
 }
 
+/** Decoding rounds checked, as for returnTo: a path still changing after them is refused. */
+const DECODE_ROUNDS = 3;
+/** An escaped `/` or `\`: a separator the worker's router does not see and nginx-style origins do. */
+const ENCODED_SEPARATOR = /%(?:2f|5c)/i;
+
 export function isHostilePath(pathname: string): boolean {
   if (!pathname.startsWith('/') || pathname.startsWith('//')) return true;
-  if (pathname.includes('\\')) return true;
-  // Only ASCII escapes matter here (slashes, backslashes, controls); a site's Latin-1 or
-  // broken escapes (`%E9`, `100%`) are left alone rather than refused.
-  const decoded = pathname.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) =>
+  if (pathname.includes('\\') || hasControlCharacter(pathname)) return true;
+  // Each round decodes ASCII escapes only (slashes, backslashes, controls); a site's Latin-1
+  // or broken escapes (`%E9`, `100%`) are left alone rather than refused. `%2F` and `%5C`
+  // anywhere, in any round (`%252F`), are refused: an origin or a cache that decodes them
+  // before routing serves `/2026%2F11%2Fstory` as the article `/2026/11/story`, which the
+  // classifier here would call an ordinary page and pass through unwalled.
+  let current = pathname;
+  for (let round = 0; round < DECODE_ROUNDS; round++) {
+    if (ENCODED_SEPARATOR.test(current)) return true;
+    const decoded = decodeAscii(current);
+    if (decoded === current) return false;
+    // Once decoded, a second leading slash, a backslash or a control character (tab,
+    // newline, NUL) is a host or a header in disguise.
+    if (decoded.startsWith('//') || decoded.includes('\\') || hasControlCharacter(decoded))
+      return true;
+    current = decoded;
+  }
+  return ENCODED_SEPARATOR.test(current) || decodeAscii(current) !== current;
+}
+
+function decodeAscii(text: string): string {
+  return text.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) =>
     String.fromCharCode(Number.parseInt(hex, 16)),
   );
-  // Once decoded, a second leading slash, a backslash or a control character (tab, newline,
-  // NUL) is a host or a header in disguise.
-  return decoded.startsWith('//') || decoded.includes('\\') || hasControlCharacter(decoded);
 }
 
 function hasControlCharacter(text: string): boolean {

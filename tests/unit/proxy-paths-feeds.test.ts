@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { paywallConfigSchema } from '../../src/config';
+import { classifyPath } from '../../src/proxy/classify';
 import { stripJsonFeed, stripXmlFeed } from '../../src/proxy/feed';
 import { isHostilePath, upstreamUrl } from '../../src/proxy/origin';
 
@@ -42,7 +44,6 @@ describe('upstreamUrl: the configured origin, whatever the path says', () => {
     '/caf%C3%A9',
     '/latin-1-%E9',
     '/100%',
-    '/a%2Fb',
     '/%2e%2e-not-a-segment',
     '/search',
   ])('accepts %j', (path) => {
@@ -52,10 +53,104 @@ describe('upstreamUrl: the configured origin, whatever the path says', () => {
     );
   });
 
+  // An origin (nginx, a cache, a CDN) that decodes `%2F` before matching serves these as
+  // the article `/2026/11/story`; the classifier sees one segment and would pass it through.
+  it.each([
+    '/2026%2F11%2Fstory',
+    '/2026/11%2Fstory',
+    '/2026%2f11%2fstory',
+    '/2026%2F11/story',
+    '/2026/11%2fstory/',
+    '/2026%252F11%252Fstory',
+    '/2026/11%252fstory',
+    '/2026/11%25252Fstory',
+    '/2026/11%2525252Fstory',
+    '/2026%5C11%5Cstory',
+    '/2026/11%5cstory',
+    '/2026/11%255Cstory',
+    '/amp/2026%2F11/story',
+    '/2026/11/story%2F',
+    '/2026/11/story%2Findex.html',
+    '/a%2Fb',
+    '/feed.xml%2F',
+    '/%2e%2e%2F2026/11/story',
+    '/2026/11/%2509story',
+  ])('refuses an encoded separator, in any case and up to three decodings: %j', (path) => {
+    expect(isHostilePath(path)).toBe(true);
+    expect(upstreamUrl(`https://site.test${path}`, ORIGIN)).toBeNull();
+  });
+
+  it.each([
+    '/2026/11/caf%C3%A9',
+    '/2026/11/%E9t%E9',
+    '/2026/11/a%20story',
+    '/2026/11/100%25',
+    '/2026/11/50%25off',
+    '/2026/11/%2Fnot',
+  ])('ordinary escapes still pass: %j', (path) => {
+    const hostile = path.includes('%2F');
+    expect(isHostilePath(path)).toBe(hostile);
+  });
+
   it('sets the path and query on the origin, and nothing else', () => {
     const url = upstreamUrl('https://site.test/2026/11/x?a=1#frag', ORIGIN);
     expect(url?.href).toBe('https://origin.example:8443/2026/11/x?a=1');
     expect(upstreamUrl('https://site.test//evil.example/x', ORIGIN)).toBeNull();
+  });
+});
+
+describe('classifyPath: a directory index document is the folder it indexes', () => {
+  const proxy = paywallConfigSchema.parse({}).proxy;
+  const article = { kind: 'article', articleId: '2026/11/story', canonicalPath: '/2026/11/story' };
+
+  // Static hosts (Pages, Netlify, S3, nginx `index`, Apache DirectoryIndex) serve `story/`
+  // as `story/index.html`: the same article, the same id, metered once.
+  it.each([
+    '/2026/11/story/index.html',
+    '/2026/11/story/index.htm',
+    '/2026/11/story/index.html/',
+    '/2026/11/story/INDEX.HTML',
+    '/2026/11/story/Index.Htm',
+    '/2026/11/story/index%2Ehtml',
+    '/2026/11/story//index.html',
+    '/2026//11/story/index.html//',
+    '/2026/11/story/index.html/index.html',
+    '/2026/11/story/index.shtml',
+    '/2026/11/story/index.xhtml',
+    '/2026/11/story/index.php',
+    '/2026/11/story/default.htm',
+    '/2026/11/story/default.aspx',
+    '/2026/11/story/index',
+  ])('%s is the article /2026/11/story', (path) => {
+    expect(classifyPath(path, proxy)).toEqual({ ...article, variant: 'page' });
+  });
+
+  it.each(['/amp/2026/11/story/index.html', '/print/2026/11/story/INDEX.HTM/'])(
+    '%s is its alternate version',
+    (path) => {
+      expect(classifyPath(path, proxy)).toEqual({ ...article, variant: 'alternate' });
+    },
+  );
+
+  it.each([
+    ['/feed.xml/index.html', { kind: 'feed' }],
+    ['/index.html', { kind: 'other' }],
+    ['/2026/index.html', { kind: 'other' }],
+    ['/2026/11/story/index.html.bak', { kind: 'other' }],
+    ['/2026/11/story/indexes', { kind: 'other' }],
+    // Left as it is: PATH_INFO after a script (see the report of this change).
+    ['/index.php/2026/11/story', { kind: 'other' }],
+  ])('%s is %o', (path, kind) => {
+    expect(classifyPath(path, proxy)).toEqual(kind);
+  });
+
+  // Stripping only ever adds a wall: a path that matched as spelled still does.
+  it.each([
+    ['/2026/11/index', '2026/11/index'],
+    ['/2026/11/default', '2026/11/default'],
+    ['/2026/11/index.html', '2026/11/index.html'],
+  ])('a path that is an article as spelled stays that article: %s', (path, id) => {
+    expect(classifyPath(path, proxy)).toMatchObject({ kind: 'article', articleId: id });
   });
 });
 
