@@ -75,11 +75,17 @@ export const paywallConfigSchema = z
     checkoutRateLimit: z
       .object({
         perIp: z.number().int().min(1).max(10_000).default(20),
+        /**
+         * Per IPv6 /48 (an IPv4 address is its own network). Two /64s' worth, so a site
+         * with several lines (an office, guest Wi-Fi) is not held tighter than two of them,
+         * and below `siteWide`, so one /48 can never fill the site-wide ceiling alone.
+         */
+        perNetwork: z.number().int().min(1).max(10_000).default(40),
         perReader: z.number().int().min(1).max(10_000).default(10),
         siteWide: z.number().int().min(1).max(100_000).default(60),
       })
       .strict()
-      .default({ perIp: 20, perReader: 10, siteWide: 60 }),
+      .default({ perIp: 20, perNetwork: 40, perReader: 10, siteWide: 60 }),
     webhooks: z
       .object({
         /**

@@ -99,6 +99,7 @@ export function buildServices(env: Env): Services {
       redis,
       prefix: keys.rateLimitPrefix(),
       perIp: config.checkoutRateLimit.perIp,
+      perNetwork: config.checkoutRateLimit.perNetwork,
       perReader: config.checkoutRateLimit.perReader,
       siteWide: config.checkoutRateLimit.siteWide,
       timeoutMs: env.REDIS_TIMEOUT_MS,

@@ -8,20 +8,55 @@
  * never mints fresh budgets either. Pure.
  */
 export function rateLimitKeyForIp(raw: string): string {
+  const ip = parseClientIp(raw);
+  if (ip.kind !== 'v6') return ipv4OrJunkKey(ip);
+  return `6:${hexGroups(ip.groups, 4)}::/64`;
+}
+
+/**
+ * The per-network rate-limit key: every IPv6 address in one `/48` is one key. A /48 is what
+ * one site (a home, an office, a cloud tenant, a free tunnel-broker account) is handed, so
+ * stepping through its 65,536 /64s, each under the per-address limit, still spends one
+ * budget. An IPv4 address is its own network: a /24 would lump an office, a university or a
+ * carrier-grade NAT's thousands of readers into one budget. Spellings, IPv4-mapped addresses
+ * and junk are treated as in `rateLimitKeyForIp`. Pure.
+ */
+export function rateLimitNetworkKeyForIp(raw: string): string {
+  const ip = parseClientIp(raw);
+  if (ip.kind !== 'v6') return ipv4OrJunkKey(ip);
+  return `6:${hexGroups(ip.groups, 3)}::/48`;
+}
+
+type ClientIp =
+  | { kind: 'v4'; bytes: number[] }
+  | { kind: 'v6'; groups: number[] }
+  | { kind: 'unknown' }
+  | { kind: 'invalid' };
+
+/** One address in any spelling; an IPv4-mapped IPv6 address is the IPv4 address it carries. */
+function parseClientIp(raw: string): ClientIp {
   const text = raw.trim().toLowerCase();
-  if (text === '' || text === 'unknown') return 'unknown';
+  if (text === '' || text === 'unknown') return { kind: 'unknown' };
   const v4 = parseIPv4(text);
-  if (v4) return `4:${v4.join('.')}`;
+  if (v4) return { kind: 'v4', bytes: v4 };
   const v6 = parseIPv6(text);
-  if (!v6) return 'invalid';
+  if (!v6) return { kind: 'invalid' };
   if (isIPv4Mapped(v6)) {
     const [, , , , , , hi = 0, lo = 0] = v6;
-    return `4:${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+    return { kind: 'v4', bytes: [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff] };
   }
-  return `6:${v6
-    .slice(0, 4)
+  return { kind: 'v6', groups: v6 };
+}
+
+function ipv4OrJunkKey(ip: Exclude<ClientIp, { kind: 'v6' }>): string {
+  return ip.kind === 'v4' ? `4:${ip.bytes.join('.')}` : ip.kind;
+}
+
+function hexGroups(groups: number[], count: number): string {
+  return groups
+    .slice(0, count)
     .map((g) => g.toString(16).padStart(4, '0'))
-    .join(':')}::/64`;
+    .join(':');
 }
 
 /** Dotted decimal, each part 0-255; leading zeros read as decimal (as Cloudflare never sends them). */
