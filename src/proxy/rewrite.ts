@@ -71,7 +71,26 @@ export function rewriteArticle(response: Response, plan: RewritePlan): Response 
     if (notice)
       rewriter = rewriter.on('body', { element: (el) => void el.prepend(notice, { html: true }) });
   }
-  return rewriter.transform(response);
+  const rewritten = rewriter.transform(response);
+  return mode === 'walled' ? servedAsHtml(rewritten, response) : rewritten;
+}
+
+/**
+ * The wall reads the page as HTML, so the reader's browser must too: served as XHTML, an XML
+ * parser would read markup such as `<script src="…"/>` differently from the wall (as an empty
+ * element, showing the text the wall took for script source).
+ */
+function servedAsHtml(rewritten: Response, origin: Response): Response {
+  const headers = new Headers(rewritten.headers);
+  const charset = /charset=["']?([A-Za-z0-9_.:-]{1,40})/i.exec(
+    origin.headers.get('content-type') ?? '',
+  )?.[1];
+  headers.set('content-type', `text/html; charset=${charset ?? 'utf-8'}`);
+  return new Response(rewritten.body, {
+    status: rewritten.status,
+    statusText: rewritten.statusText,
+    headers,
+  });
 }
 
 /**

@@ -7,13 +7,16 @@ import type { ProxyConfig } from './config';
  * - the first `leadParagraphs` paragraphs inside the article body, wherever they sit in it
  *   (wrapper elements are fine);
  * - inside the article but outside its body, the parts `keepSelector` names (headline, byline);
- * - outside the article, the site's chrome (`chromeSelector`), the page's title and styles,
- *   and, once an article holding the body has closed, the rest of the page;
+ * - outside the article, the site's chrome (`chromeSelector`), short interface text
+ *   (headings, labels, buttons, links), and the head's title and styles;
  * and removes every other text chunk as it streams: text in nested elements, in elements the
- * selectors never matched, in a page whose body or article element was renamed. After the
- * lead every element of the body is removed; comments go everywhere, and inside the article
- * so do <template>, <noscript>, <script>, <textarea> (and the like) and every attribute that
- * can carry text (data-*, title, alt, …).
+ * selectors never matched, in a page whose body or article element was renamed, in a
+ * continuation after the article, and raw text (script source, textarea, template, …)
+ * anywhere, chrome included. After the lead every element of the body is removed; comments go
+ * everywhere; inside the article <template>, <noscript>, <script>, <textarea> (and the like)
+ * go; outside the site's chrome every element keeps only an allowlist of attributes (so no
+ * data-*, framework props, title or alt carries text), and the head keeps only meta tags that
+ * cannot carry the article (no description).
  *
  * The prompt goes where the lead ends, else at the end of the body, of the article or of the
  * page. A page whose body selector matched nothing or kept no paragraph is logged as a
@@ -75,21 +78,117 @@ const HIDDEN_CONTENT = new Set([
   'plaintext',
 ]);
 
-/** Attributes that can carry text (beyond data-*). */
-const TEXT_ATTRIBUTES = new Set([
+/**
+ * Elements whose content the tokenizer reads as raw text: when one arrives without a usable
+ * end tag (`<script src="…"/>`), everything up to the next tag is its source, never page text.
+ */
+const RAW_TEXT = new Set([
+  'script',
+  'style',
   'title',
-  'alt',
-  'aria-label',
-  'aria-description',
-  'aria-roledescription',
-  'aria-valuetext',
-  'content',
-  'value',
-  'placeholder',
-  'label',
-  'srcdoc',
-  'summary',
-  'abbr',
+  'textarea',
+  'xmp',
+  'iframe',
+  'noembed',
+  'noframes',
+  'noscript',
+  'plaintext',
+  'template',
+]);
+
+/** Short interface text outside the article (a comment form, related links) stays. */
+const INTERFACE_TEXT = 'h1, h2, h3, h4, h5, h6, label, button, legend, a';
+
+/**
+ * The only attributes an element outside the site's chrome keeps on a walled page: what
+ * layout, links, forms and images need. Anything else (data-*, framework props such as
+ * Astro's `props` or Alpine's `x-data`, title, aria-label, value, …) may carry text.
+ */
+const KEPT_ATTRIBUTES = new Set([
+  'class',
+  'id',
+  'style',
+  'lang',
+  'dir',
+  'role',
+  'hidden',
+  'tabindex',
+  'href',
+  'hreflang',
+  'rel',
+  'target',
+  'src',
+  'srcset',
+  'sizes',
+  'width',
+  'height',
+  'loading',
+  'decoding',
+  'media',
+  'type',
+  'as',
+  'crossorigin',
+  'integrity',
+  'nonce',
+  'async',
+  'defer',
+  'charset',
+  'datetime',
+  'for',
+  'name',
+  'action',
+  'method',
+  'required',
+  'rows',
+  'cols',
+  'colspan',
+  'rowspan',
+  'scope',
+  'start',
+  'reversed',
+  'aria-hidden',
+  'aria-labelledby',
+  'aria-describedby',
+  'aria-controls',
+  'aria-expanded',
+  'aria-current',
+  'viewbox',
+  'xmlns',
+  'd',
+  'fill',
+  'stroke',
+  'stroke-width',
+  'points',
+  'cx',
+  'cy',
+  'r',
+  'x',
+  'y',
+  'transform',
+]);
+
+/** Meta tags the head keeps on a walled page (a description can be the whole article). */
+const KEPT_META = new Set([
+  'viewport',
+  'robots',
+  'googlebot',
+  'referrer',
+  'theme-color',
+  'color-scheme',
+  'format-detection',
+  'og:title',
+  'og:type',
+  'og:url',
+  'og:image',
+  'og:site_name',
+  'og:locale',
+  'twitter:card',
+  'twitter:site',
+  'twitter:title',
+  'twitter:image',
+  'article:published_time',
+  'article:modified_time',
+  'article:section',
 ]);
 
 export function addWall(rewriter: HTMLRewriter, plan: WallPlan): HTMLRewriter {
@@ -97,14 +196,18 @@ export function addWall(rewriter: HTMLRewriter, plan: WallPlan): HTMLRewriter {
   // How deep we are in each region (elements nest; end tags come back out).
   let head = 0;
   let meta = 0;
+  /** Inside an element whose content is never page text (script, template, textarea, …). */
+  let hidden = 0;
+  /** A raw-text element came without a usable end tag: text is its source until the next tag. */
+  let rawOpen = false;
+  /** The `<body>` start tag has been seen: a `<head>` tag after it is a stray one. */
+  let bodyStarted = false;
+  let ui = 0;
   let article = 0;
   let body = 0;
   let keep = 0;
   let chrome = 0;
   let bodySeen = false;
-  let bodyInArticle = false;
-  /** An article holding the body has closed: the rest of the page is the site's own. */
-  let afterArticle = false;
   let kept = 0;
   /** The lead paragraph whose text is being kept (0: none), by a number of our own. */
   let openLead = 0;
@@ -119,10 +222,24 @@ export function addWall(rewriter: HTMLRewriter, plan: WallPlan): HTMLRewriter {
     promptPlaced = true;
   };
 
-  const textAllowed = (): boolean => {
+  /**
+   * A title or style whose text holds a `<` is markup swallowed by an unterminated element
+   * (`<style/>` reads the rest of the page as CSS): from there on, none of its text is kept.
+   */
+  let metaSwallowed = false;
+  const textAllowed = (chunk: string): boolean => {
+    if (rawOpen || hidden > 0) return false;
     if (body > 0) return openLead !== 0;
     if (article > 0) return keep > 0;
-    return meta > 0 || chrome > 0 || afterArticle;
+    if (meta > 0) {
+      if (chunk.includes('<')) metaSwallowed = true;
+      return !metaSwallowed;
+    }
+    return chrome > 0 || ui > 0;
+  };
+  const addMeta = (d: number) => {
+    meta += d;
+    if (meta <= 0) metaSwallowed = false;
   };
 
   return (
@@ -132,30 +249,62 @@ export function addWall(rewriter: HTMLRewriter, plan: WallPlan): HTMLRewriter {
       .on('*', {
         element(el) {
           const tag = el.tagName.toLowerCase();
+          rawOpen = false;
           if (body > 0) {
             if (openLead !== 0 && !PHRASING.has(tag)) openLead = 0;
             if (!cut && kept >= lead && openLead === 0) cut = true;
             if (cut) {
+              rawOpen = RAW_TEXT.has(tag) && !canEnd(el);
               place(el);
               el.remove();
               return;
             }
           }
-          if (head > 0 || chrome > 0 || afterArticle) return;
           if ((body > 0 || article > 0) && HIDDEN_CONTENT.has(tag)) {
+            rawOpen = !canEnd(el);
             el.remove();
             return;
           }
-          stripTextAttributes(el);
+          if (RAW_TEXT.has(tag)) {
+            if (HIDDEN_CONTENT.has(tag) || (tag === 'title' && head === 0)) {
+              rawOpen = !onEnd(
+                el,
+                () => (hidden += 1),
+                () => (hidden -= 1),
+              );
+            } else rawOpen = !canEnd(el);
+          }
+          if (head > 0) {
+            if (tag !== 'meta') keepOnlyAllowedAttributes(el);
+            else if (keptMeta(el)) keepOnly(el, META_ATTRIBUTES);
+            else el.remove();
+            return;
+          }
+          if (chrome > 0) return;
+          keepOnlyAllowedAttributes(el);
         },
       })
       .on(
         'head',
-        region((d) => (head += d)),
+        region(
+          (d) => (head += d),
+          () => !bodyStarted,
+        ),
       )
       .on(
-        'title, style',
-        region((d) => (meta += d)),
+        'title',
+        region(addMeta, () => head > 0),
+      )
+      .on(
+        'style',
+        region(addMeta, () => body === 0),
+      )
+      .on(
+        INTERFACE_TEXT,
+        region(
+          (d) => (ui += d),
+          () => article === 0 && body === 0,
+        ),
       )
       .on(
         config.chromeSelector,
@@ -177,11 +326,13 @@ export function addWall(rewriter: HTMLRewriter, plan: WallPlan): HTMLRewriter {
             el,
             () => {
               article += 1;
+              // An element outside the article left open by the origin keeps nothing open.
+              chrome = 0;
+              ui = 0;
             },
             (end) => {
               article -= 1;
               if (article > 0) return;
-              if (bodyInArticle) afterArticle = true;
               place(end);
             },
           );
@@ -194,12 +345,13 @@ export function addWall(rewriter: HTMLRewriter, plan: WallPlan): HTMLRewriter {
             () => {
               body += 1;
               bodySeen = true;
+              // A headline or byline left open around the body keeps nothing open after it.
+              keep = 0;
             },
             (end) => {
               body -= 1;
               if (body > 0) return;
               openLead = 0;
-              if (article > 0) bodyInArticle = true;
               place(end);
             },
           );
@@ -218,10 +370,16 @@ export function addWall(rewriter: HTMLRewriter, plan: WallPlan): HTMLRewriter {
           if (!closes) openLead = 0;
         },
       })
-      .on('body', { element: (el) => void onEnd(el, undefined, (end) => place(end)) })
+      .on('body', {
+        element(el) {
+          bodyStarted = true;
+          head = 0;
+          onEnd(el, undefined, (end) => place(end));
+        },
+      })
       .onDocument({
         text(text) {
-          if (!textAllowed() && text.text.trim() !== '') text.remove();
+          if (!textAllowed(text.text) && text.text.trim() !== '') text.remove();
         },
         comments(comment) {
           comment.remove();
@@ -280,13 +438,31 @@ function onEnd(
   return true;
 }
 
-function stripTextAttributes(el: Element): void {
+/** Whether the element has an end tag to wait for (void and `<x/>` elements have none). */
+function canEnd(el: Element): boolean {
+  return onEnd(el, undefined, () => {});
+}
+
+const META_ATTRIBUTES = new Set(['name', 'property', 'content', 'charset', 'http-equiv']);
+
+function keepOnlyAllowedAttributes(el: Element): void {
+  keepOnly(el, KEPT_ATTRIBUTES);
+}
+
+function keepOnly(el: Element, kept: ReadonlySet<string>): void {
   const names: string[] = [];
   for (const [name = ''] of el.attributes) {
-    const lower = name.toLowerCase();
-    if (lower.startsWith('data-') || TEXT_ATTRIBUTES.has(lower)) names.push(name);
+    if (!kept.has(name.toLowerCase())) names.push(name);
   }
   for (const name of names) el.removeAttribute(name);
   // An image keeps an empty alt (decorative), so the walled page stays accessible.
   if (names.some((name) => name.toLowerCase() === 'alt')) el.setAttribute('alt', '');
+}
+
+/** A meta tag without content (charset, http-equiv aside) or one of the kept names. */
+function keptMeta(el: Element): boolean {
+  if (!el.hasAttribute('content')) return true;
+  if (el.hasAttribute('http-equiv')) return true;
+  const key = (el.getAttribute('name') ?? el.getAttribute('property') ?? '').toLowerCase();
+  return KEPT_META.has(key);
 }
