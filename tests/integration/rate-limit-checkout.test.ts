@@ -57,6 +57,94 @@ describe('per-address limit: every address of one IPv6 /64 shares one budget', (
   });
 });
 
+describe('per-network limit: one IPv6 /48 cannot fill the site-wide ceiling', () => {
+  // Three /64s of one /48, each stepped through with fresh addresses and spellings, every
+  // post cookieless (a fresh reader id each time): each /64 stays under its own limit.
+  const network = () => `2001:db8:${randomHex()}`;
+  const addressesIn = (net: string, count: number) =>
+    ['1', 'beef', 'FFFF'].flatMap((subnet, s) =>
+      Array.from(
+        { length: count },
+        (_, i) =>
+          [
+            `${net}:${subnet}::${(i + 1).toString(16)}`,
+            `[${net.toUpperCase()}:${subnet}:0:0:0:${(i + 1).toString(16)}%eth${s}]`,
+            `${net}:${subnet}:${randomHex()}:${randomHex()}:${randomHex()}:${i + 1}`,
+          ][i % 3],
+      ),
+    );
+
+  it('3 /64s x 5 addresses: at most perNetwork sessions, then a reader elsewhere still gets one', async () => {
+    const iso = await isolatedWorker({
+      checkoutRateLimit: { perIp: 5, perNetwork: 8, perReader: 1_000, siteWide: 10 },
+    });
+    const statuses: number[] = [];
+    const refusals: (string | null)[] = [];
+    for (const ip of addressesIn(network(), 5)) {
+      const result = await post(iso.fetcher, ip as string);
+      statuses.push(result.status);
+      if (result.status === 429) {
+        refusals.push(result.retryAfter);
+        const body = (await result.response.json()) as { error: { code: string } };
+        expect(body.error.code).toBe('rate_limited');
+      }
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(8);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+    for (const retryAfter of refusals) {
+      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+    }
+    expect(await iso.sessionCount()).toBe(8);
+    // The site-wide budget (10) was not spent by the refused attempts: other readers pass.
+    expect((await post(iso.fetcher, '198.51.100.77')).status).toBe(200);
+    expect((await post(iso.fetcher, `${network()}:1::1`)).status).toBe(200);
+    expect(await iso.sessionCount()).toBe(10);
+  });
+
+  it('with the shipped defaults (20 per /64, 40 per /48, 60 site-wide) a /48 leaves room for everyone else', async () => {
+    const iso = await isolatedWorker({});
+    const statuses: number[] = [];
+    for (const ip of addressesIn(network(), 20)) {
+      statuses.push((await post(iso.fetcher, ip as string)).status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(40);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    expect((await post(iso.fetcher, '192.0.2.123')).status).toBe(200);
+    expect(await iso.sessionCount()).toBe(41);
+  });
+
+  it.each([
+    ['IPv4: the address is its own network', (i: number) => `192.0.2.${10 + i}`],
+    ['IPv4-mapped spellings of different addresses', (i: number) => `::ffff:192.0.2.${40 + i}`],
+  ])('%s (not its /24)', async (_, address) => {
+    const iso = await isolatedWorker({
+      checkoutRateLimit: { perIp: 1, perNetwork: 1, perReader: 1_000, siteWide: 1_000 },
+    });
+    for (let i = 0; i < 4; i++) expect((await post(iso.fetcher, address(i))).status).toBe(200);
+  });
+
+  it('a network is never held tighter than one address (perIp above perNetwork)', async () => {
+    const iso = await isolatedWorker({
+      checkoutRateLimit: { perIp: 4, perNetwork: 2, perReader: 1_000, siteWide: 1_000 },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post(iso.fetcher, '203.0.113.9')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+  });
+
+  it('perNetwork is validated configuration', async () => {
+    for (const perNetwork of [0, -1, 2.5, '40', 10_001]) {
+      const iso = await isolatedWorker({ checkoutRateLimit: { perNetwork } });
+      const response = await iso.fetcher(checkoutJson({ plan: 'monthly' }, { ip: '192.0.2.1' }));
+      expect(response.status).toBe(500);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('bad_configuration');
+      expect(body.error.message).toContain('checkoutRateLimit.perNetwork');
+    }
+  });
+});
+
 describe('site-wide ceiling: bounds card testing whatever the addresses', () => {
   it('over the ceiling from fresh addresses and readers: 429 with Retry-After, nothing created', async () => {
     const iso = await isolatedWorker({
