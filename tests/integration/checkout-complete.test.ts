@@ -4,7 +4,7 @@ import { toBase64Url } from '../../src/encoding';
 import { createRedisClient } from '../../src/redis/client';
 import { createKeys } from '../../src/redis/keys';
 import { checkoutForm, checkoutJson, freshIp } from '../support/checkout';
-import { setCookies } from '../support/cookie-jar';
+import { cookieFrom, setCookies } from '../support/cookie-jar';
 import { testStore } from '../support/entitlements';
 import { control, stripeClient } from '../support/stripe';
 import { type AccessBody, accessRequest, BASE, callWorker, withBindings } from '../support/worker';
@@ -18,15 +18,6 @@ type Paid = { redirectUrl: string; events: { id: string; type: string }[] };
 type Fetcher = (request: Request) => Promise<Response>;
 const RID = '__Host-paywall_rid';
 const ENT = '__Host-paywall_ent';
-
-function cookieFrom(response: Response, name: string): string | null {
-  for (const line of setCookies(response)) {
-    const [pair = ''] = line.split(';');
-    const at = pair.indexOf('=');
-    if (pair.slice(0, at) === name) return pair.slice(at + 1) || null;
-  }
-  return null;
-}
 
 /** A browser posts the prompt's form (getting its reader cookie), then pays on Checkout. */
 async function paidFromPrompt(fields: Record<string, string> = { plan: 'monthly' }) {

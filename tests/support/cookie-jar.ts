@@ -37,3 +37,13 @@ export class CookieJar {
     this.cookies.set(name, value);
   }
 }
+
+/** The value a response sets for one cookie (null when it sets none, or clears it). */
+export function cookieFrom(response: Response, name: string): string | null {
+  for (const line of setCookies(response)) {
+    const [pair = ''] = line.split(';');
+    const at = pair.indexOf('=');
+    if (pair.slice(0, at) === name) return pair.slice(at + 1) || null;
+  }
+  return null;
+}

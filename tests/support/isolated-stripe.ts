@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import Stripe from 'stripe';
-import { setCookies } from './cookie-jar';
+import { cookieFrom } from './cookie-jar';
 import type { EmittedEvent } from './stripe';
 import { BASE, withBindings } from './worker';
 
@@ -96,13 +96,4 @@ export async function purchaseThroughPrompt(
   );
   const session = await iso.stripe.checkout.sessions.retrieve(sessionId);
   return { back, token: cookieFrom(back, '__Host-paywall_ent'), session, paid };
-}
-
-function cookieFrom(response: Response, name: string): string | null {
-  for (const line of setCookies(response)) {
-    const [pair = ''] = line.split(';');
-    const at = pair.indexOf('=');
-    if (pair.slice(0, at) === name) return pair.slice(at + 1) || null;
-  }
-  return null;
 }
