@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { AppError, errorResponse, onError } from './errors';
 import type { AppEnv } from './http/context';
+import { methodNotAllowed } from './http/method-not-allowed';
 import { validationHook } from './http/validation';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
@@ -38,8 +39,10 @@ export function createApp(services: Services) {
   app.route('/', jwksRoutes);
 
   // Our reserved prefix never reaches the origin; every other path is the site's.
-  app.all(`${PAYWALL_PREFIX}/*`, (c) =>
-    errorResponse(c, new AppError('not_found', 'No such route.')),
+  const wrongMethod = methodNotAllowed(app.routes, PAYWALL_PREFIX);
+  app.all(
+    `${PAYWALL_PREFIX}/*`,
+    (c) => wrongMethod(c) ?? errorResponse(c, new AppError('not_found', 'No such route.')),
   );
   app.all('*', proxyToOrigin);
   app.notFound((c) => errorResponse(c, new AppError('not_found', 'No such route.')));

@@ -6,16 +6,25 @@ import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { validationHook } from '../http/validation';
 import { isCrawlerIp } from '../proxy/crawler';
-import { AccessRequestSchema, type AccessResponse, AccessResponseSchema } from '../schemas/access';
+import {
+  AccessRequestSchema,
+  type AccessResponse,
+  AccessResponseSchema,
+  MAX_ACCESS_BODY_BYTES,
+} from '../schemas/access';
 import { errorResponse } from '../schemas/error';
 
-export const MAX_ACCESS_BODY_BYTES = 16 * 1024;
+export { MAX_ACCESS_BODY_BYTES };
 export const DEGRADED_HEADER = 'Paywall-Degraded';
 
 const accessRoute = createRoute({
   method: 'post',
   path: '/v1/access',
+  operationId: 'decideAccess',
+  tags: ['access'],
   summary: 'Access decision for one reader and one article',
+  description:
+    'Called by the site (or its edge middleware) for every article view. Counts the read against the meter unless `consume` is false, and answers the verdict with the reader id and entitlement to store. The body is at most 16 KB.',
   security: [{ siteApiKey: [] }],
   middleware: [requireSiteApiKey(), limitBody(MAX_ACCESS_BODY_BYTES)] as const,
   request: {

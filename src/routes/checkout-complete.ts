@@ -11,9 +11,20 @@ import { messagePage } from '../http/pages';
 import { safeReturnPath } from '../http/return-to';
 import { logEvent } from '../log';
 
+/** Every answer of this route that is not a redirect is an HTML page. */
+const page = (description: string) => ({
+  description,
+  content: { 'text/html': { schema: z.string() } },
+});
+
 const completeRoute = createRoute({
   method: 'get',
   path: '/checkout/complete',
+  operationId: 'completeCheckout',
+  tags: ['billing'],
+  description:
+    "Opened by the reader's browser from Stripe's success URL. Every answer is an HTML page or a redirect, never JSON, and is never cached.",
+  security: [],
   summary:
     'Where Stripe sends the reader back: confirms the session and, for the browser that paid, sets the entitlement cookie once',
   // The URL carries the session id: keep it out of caches and of the next site's Referer,
@@ -35,16 +46,14 @@ const completeRoute = createRoute({
       description:
         'Paid, in the browser that started checkout: back to the article, with the entitlement cookie set the first time',
     },
-    200: {
-      description:
-        'Paid asynchronously and not cleared yet, or already redeemed in this browser: a page saying so',
-    },
-    400: { description: 'Unknown or foreign session id: a friendly page' },
-    403: {
-      description:
-        'Another browser (no, a forged or another reader cookie), or a session redeemed by another browser: a page saying where access went',
-    },
-    503: { description: 'Stripe or Redis unreachable: a page asking to reload' },
+    200: page(
+      'Paid asynchronously and not cleared yet, or already redeemed in this browser: a page saying so',
+    ),
+    400: page('Unknown or foreign session id: a friendly page'),
+    403: page(
+      'Another browser (no, a forged or another reader cookie), or a session redeemed by another browser: a page saying where access went',
+    ),
+    503: page('Stripe or Redis unreachable: a page asking to reload'),
   },
 });
 

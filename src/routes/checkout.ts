@@ -24,7 +24,7 @@ import {
   CheckoutResponseSchema,
   majorToMinor,
 } from '../schemas/checkout';
-import { errorResponse } from '../schemas/error';
+import { formErrorResponse } from '../schemas/error';
 
 /** Stripe's minimum; an abandoned session should not linger for the default 24 hours. */
 const SESSION_LIFETIME_SECONDS = 30 * 60;
@@ -32,7 +32,13 @@ const SESSION_LIFETIME_SECONDS = 30 * 60;
 const checkoutRoute = createRoute({
   method: 'post',
   path: '/v1/checkout',
+  operationId: 'createCheckout',
+  tags: ['billing'],
   summary: 'Create a Stripe Checkout Session (303 for the prompt form, { url } for JSON)',
+  description:
+    "Two callers. The site's server posts JSON with its API key and gets `{ url }`. The prompt's form posts from a reader's browser without a key (its Origin must be ours or an allowed site) and is redirected to Stripe. Errors are a page for a browser form (Accept: text/html), the JSON envelope otherwise. The body is at most 8 KB.",
+  // JSON needs the key; the browser form has none (the Origin check stands in for it).
+  security: [{ siteApiKey: [] }, {}] as Record<string, string[]>[],
   middleware: [requireSiteOrBrowserForm(), limitBody(8 * 1024)] as const,
   request: {
     body: {
@@ -51,11 +57,13 @@ const checkoutRoute = createRoute({
       content: { 'application/json': { schema: CheckoutResponseSchema } },
     },
     303: { description: 'Form posts: to Stripe Checkout' },
-    400: errorResponse('Unknown plan, amount out of bounds, currency not offered, unsafe returnTo'),
-    401: errorResponse('JSON without a valid site API key'),
-    403: errorResponse('A browser form from an origin that is not allowed'),
-    429: errorResponse('Too many checkouts from this IP or reader (see Retry-After)'),
-    503: errorResponse('Redis or Stripe unreachable'),
+    400: formErrorResponse(
+      'Unknown plan, amount out of bounds, currency not offered, unsafe returnTo, a body over 8 KB, or neither/both of plan and contribution',
+    ),
+    401: formErrorResponse('JSON without a valid site API key'),
+    403: formErrorResponse('A browser form from an origin that is not allowed'),
+    429: formErrorResponse('Too many checkouts from this IP or reader (see Retry-After)'),
+    503: formErrorResponse('Redis or Stripe unreachable'),
   },
 });
 

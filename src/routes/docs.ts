@@ -28,8 +28,17 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
       title: 'edge-paywall',
       version: '1',
       description:
-        'Metered paywall and reader revenue at the edge. Every path outside /_paywall and the JWKS is proxied to the site (not listed here).',
+        'Metered paywall and reader revenue at the edge. Every path outside /_paywall and the JWKS is proxied to the site (not listed here). A known /_paywall path with another method is a 405 with `Allow`; an unknown one is a 404.',
     },
+    // Relative: the worker answers on the site's own host, whichever that is.
+    servers: [{ url: '/', description: "The site's own host, where the worker runs" }],
+    tags: [
+      { name: 'access', description: 'The access decision the site asks for every article view' },
+      { name: 'billing', description: 'Checkout, the customer portal and Stripe webhooks' },
+      { name: 'prompt', description: 'The support prompt for sites that draw their own wall' },
+      { name: 'keys', description: 'Public keys that verify entitlement tokens' },
+      { name: 'operations', description: 'Health' },
+    ],
   });
   app.get(DOCS_PATH, (c) => {
     if (!assets(c)) return notFound(c);

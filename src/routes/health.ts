@@ -14,7 +14,12 @@ const HealthSchema = z
 const healthRoute = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'health',
+  tags: ['operations'],
   summary: 'Liveness, and whether Redis answers (never calls Stripe)',
+  description:
+    'Always 200 while the worker runs; `redis.status` reports whether Redis answered in time.',
+  security: [],
   responses: {
     200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } },
   },

@@ -15,7 +15,12 @@ const JwkSchema = z
 const jwksRoute = createRoute({
   method: 'get',
   path: '/.well-known/jwks.json',
+  operationId: 'getJwks',
+  tags: ['keys'],
   summary: 'Public keys for verifying entitlement tokens',
+  description:
+    'The Ed25519 public keys that verify entitlement tokens (by `kid`), for the edge-middleware client. Public and cacheable for five minutes.',
+  security: [],
   responses: {
     200: {
       description: 'Every current public key (never a private part)',

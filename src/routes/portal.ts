@@ -8,12 +8,17 @@ import { requireReturnPath } from '../http/return-to';
 import { requireBrowserForm, returnOrigin } from '../http/site-origin';
 import { validationHook } from '../http/validation';
 import { logEvent } from '../log';
-import { errorResponse } from '../schemas/error';
+import { formErrorResponse } from '../schemas/error';
 
 const portalRoute = createRoute({
   method: 'post',
   path: '/v1/portal',
+  operationId: 'openPortal',
+  tags: ['billing'],
   summary: "303 to Stripe's customer portal for the reader holding the entitlement cookie",
+  description:
+    'Posted by the prompt\'s "Manage my support" form. Identifies the subscriber by the entitlement cookie, never by anything in the body; a form from an origin that is not allowed is refused first. Errors are a page for a browser (Accept: text/html), the JSON envelope otherwise. The body is at most 4 KB.',
+  security: [],
   // The prompt's form, from a browser on our origin or an allowed site: anything else is
   // refused before the cookie is looked at (a forged cross-site post is a 403).
   middleware: [requireBrowserForm(), limitBody(4 * 1024)] as const,
@@ -22,7 +27,11 @@ const portalRoute = createRoute({
       required: false,
       content: {
         'application/x-www-form-urlencoded': {
-          schema: z.object({ returnTo: z.string().max(512).optional() }),
+          schema: z.object({
+            returnTo: z.string().max(512).optional().openapi({
+              description: 'Same-site relative path Stripe sends the reader back to',
+            }),
+          }),
         },
       },
     },
@@ -32,10 +41,12 @@ const portalRoute = createRoute({
       description:
         "To Stripe's customer portal (or, for a browser without an entitlement, back to the prompt)",
     },
-    400: errorResponse('Not a form post, or a returnTo that is not a same-site relative path'),
-    401: errorResponse('No valid entitlement cookie'),
-    403: errorResponse('A form from an origin that is not allowed'),
-    503: errorResponse('Redis or Stripe unreachable'),
+    400: formErrorResponse(
+      'Not a form post, a body over 4 KB, or a returnTo that is longer than 512 characters or not a same-site relative path',
+    ),
+    401: formErrorResponse('No valid entitlement cookie (callers that do not accept text/html)'),
+    403: formErrorResponse('A form from an origin that is not allowed'),
+    503: formErrorResponse('Redis or Stripe unreachable'),
   },
 });
 

@@ -19,7 +19,12 @@ import { PromptQuerySchema } from '../schemas/prompt';
 const promptRoute = createRoute({
   method: 'get',
   path: '/v1/prompt',
+  operationId: 'getPrompt',
+  tags: ['prompt'],
   summary: 'The support prompt as an HTML fragment',
+  description:
+    'The same markup the proxy injects under a walled or a whole article, for sites that draw the wall themselves. Public, the same for everyone with the same query.',
+  security: [],
   request: { query: PromptQuerySchema },
   responses: {
     200: {

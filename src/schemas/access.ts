@@ -4,10 +4,22 @@ import { MAX_READER_ID_LENGTH } from './cookies';
 /** No whitespace or control characters; ids go into Redis set members, never key names. */
 const ARTICLE_ID = /^[^\s\p{Cc}]+$/u;
 
+/** The access API's whole body is capped at 16 KB (src/routes/access.ts). */
+export const MAX_ACCESS_BODY_BYTES = 16 * 1024;
+/** Twelve of the body's 16 KB: room for a token over the 8 KB limit and the other fields. */
+export const MAX_TOKEN_FIELD_LENGTH = 12 * 1024;
+
 export const AccessRequestSchema = z
   .object({
     article: z.object({
-      id: z.string().min(1).max(256).regex(ARTICLE_ID, 'no spaces or control characters'),
+      id: z
+        .string()
+        .min(1)
+        .max(256)
+        .regex(ARTICLE_ID, 'no spaces or control characters')
+        // The published pattern is the regex's source alone: zod would append the `/u` flag to
+        // it, and no string matches that. JSON Schema patterns are Unicode-aware already.
+        .openapi({ pattern: ARTICLE_ID.source }),
       url: z
         .url({ protocol: /^https?$/ })
         .max(2048)
@@ -22,15 +34,29 @@ export const AccessRequestSchema = z
           .optional()
           .openapi({ description: 'Signed reader id from an earlier answer' }),
         // Longer than the 8 KB a token may be, so an oversized cookie is refused as a token
-        // (and cleared) rather than failing the whole request.
-        token: z.string().max(16_384).optional().openapi({ description: 'Entitlement JWT' }),
+        // (and cleared) rather than failing the whole request; short enough that a body
+        // carrying one still fits the 16 KB body limit with every other field.
+        token: z
+          .string()
+          .max(MAX_TOKEN_FIELD_LENGTH)
+          .optional()
+          .openapi({ description: 'Entitlement JWT' }),
         userId: z
           .string()
           .min(1)
           .max(256)
           .optional()
           .openapi({ description: "The site's own signed-in user id" }),
-        ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+        // zod-openapi publishes both as `format: ip`, which is no format: name them.
+        ip: z
+          .union([z.ipv4(), z.ipv6()])
+          .optional()
+          .openapi({
+            anyOf: [
+              { type: 'string', format: 'ipv4' },
+              { type: 'string', format: 'ipv6' },
+            ],
+          }),
         userAgent: z.string().max(1024).optional(),
       })
       .default({}),
@@ -39,7 +65,9 @@ export const AccessRequestSchema = z
         'false peeks without counting: the answer is then always `access: "peek"`, never a grant',
     }),
   })
-  .openapi('AccessRequest');
+  .openapi('AccessRequest', {
+    description: `The whole body is at most ${MAX_ACCESS_BODY_BYTES} bytes; a longer one is a 400.`,
+  });
 
 export const AccessReasonSchema = z.enum([
   'subscriber',

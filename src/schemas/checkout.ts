@@ -1,12 +1,21 @@
 import { z } from '@hono/zod-openapi';
 
+/**
+ * Plan ids come from the deployment's OFFERS configuration, read at request time, so they
+ * are stated as a rule rather than an enum: the document is generated once from the zod
+ * schemas that validate (the same for every deployment and buildable offline), and an enum
+ * frozen into it would go stale the moment the offers change.
+ */
+const PLAN_DESCRIPTION =
+  "One of the plan ids in this deployment's OFFERS configuration (as the prompt shows them); any other id is a 400.";
+
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalField = <T extends z.ZodType>(schema: T) =>
   z.preprocess(emptyToUndefined, schema.optional());
 
 export const CheckoutJsonSchema = z
   .object({
-    plan: z.string().min(1).max(32).optional(),
+    plan: z.string().min(1).max(32).optional().openapi({ description: PLAN_DESCRIPTION }),
     contribution: z
       .object({
         amount: z.number().int().openapi({ description: 'Minor units, e.g. 500 for €5.00' }),
@@ -26,12 +35,15 @@ export const CheckoutJsonSchema = z
     (b) => (b.plan === undefined) !== (b.contribution === undefined),
     'give either plan or contribution',
   )
-  .openapi('CheckoutRequest');
+  .openapi('CheckoutRequest', {
+    description: 'Exactly one of `plan` or `contribution`.',
+    oneOf: [{ required: ['plan'] }, { required: ['contribution'] }],
+  });
 
 /** The support prompt's plain HTML form (works with JavaScript off). */
 export const CheckoutFormSchema = z
   .object({
-    plan: optionalField(z.string().max(32)),
+    plan: optionalField(z.string().max(32).openapi({ description: PLAN_DESCRIPTION })),
     /** A preset button: minor units. */
     amount: optionalField(z.string().regex(/^\d{1,9}$/, 'a whole number of minor units')),
     /** What the reader typed: major units, up to two decimals. */
@@ -46,7 +58,14 @@ export const CheckoutFormSchema = z
     (b) => [b.plan, b.amount ?? b.customAmount].filter(Boolean).length === 1,
     'choose a plan or an amount',
   )
-  .openapi('CheckoutForm');
+  .openapi('CheckoutForm', {
+    description:
+      'Exactly one of `plan` or an amount (`amount`, or `customAmount` when `amount` is absent). An empty field counts as absent.',
+    oneOf: [
+      { required: ['plan'] },
+      { anyOf: [{ required: ['amount'] }, { required: ['customAmount'] }] },
+    ],
+  });
 
 export const CheckoutResponseSchema = z.object({ url: z.url() }).openapi('CheckoutResponse');
 

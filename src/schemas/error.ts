@@ -20,3 +20,17 @@ export const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: ErrorEnvelopeSchema } },
 });
+
+/**
+ * For routes a reader's browser posts a form to: a form post that accepts text/html gets the
+ * same code and message as a page (src/errors.ts), everyone else the JSON envelope.
+ */
+export const formErrorResponse = (description: string) => ({
+  description,
+  content: {
+    'application/json': { schema: ErrorEnvelopeSchema },
+    'text/html': {
+      schema: z.string().openapi({ description: 'A page with the message and a way back' }),
+    },
+  },
+});

@@ -1,7 +1,14 @@
 import { z } from '@hono/zod-openapi';
 
 /** Query strings carry numbers as text; "3" → 3, "" or "x" → a clear 400. */
-const count = z.coerce.number().int().min(0).max(1000);
+// Published as a plain integer: zod-openapi reads coerce's input as nullable, but an empty
+// or absent value is never read as null (empty is a 400, absent is absent).
+const count = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(1000)
+  .openapi({ type: 'integer', minimum: 0, maximum: 1000 });
 
 export const PromptQuerySchema = z
   .object({

@@ -154,10 +154,11 @@ describe('unknown routes', () => {
       404,
       'not_found',
     );
+    // A known path with the wrong method is a 405 (tests/integration/openapi.test.ts).
     await expectEnvelope(
       await callWorker(new Request(`${BASE}/_paywall/v1/access`)),
-      404,
-      'not_found',
+      405,
+      'method_not_allowed',
     );
   });
 });
