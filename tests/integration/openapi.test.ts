@@ -119,3 +119,168 @@ describe('GET /_paywall/openapi.json', () => {
     expect(await response.text()).toContain('/_paywall/docs/init.js');
   });
 });
+
+// Issue #13 item 2: the document tells the truth, and the service answers what it lists.
+describe('the document agrees with the service', () => {
+  type FullOperation = Operation & {
+    operationId?: string;
+    tags?: string[];
+    description?: string;
+    security?: unknown[];
+  };
+  const fetchDoc = async () =>
+    (await (await callWorker(new Request(`${BASE}/_paywall/openapi.json`))).json()) as Doc;
+
+  it('publishes patterns that compile and match, and only formats that exist', async () => {
+    const doc = await fetchDoc();
+    const text = JSON.stringify(doc);
+    expect(text).not.toMatch(/"format":"ip"/);
+    const request = doc.components.schemas.AccessRequest as {
+      properties: {
+        article: { properties: { id: { pattern: string } } };
+        reader: {
+          properties: { ip: { anyOf: { format: string }[] }; token: { maxLength: number } };
+        };
+      };
+    };
+    const pattern = new RegExp(request.properties.article.properties.id.pattern, 'u');
+    expect(pattern.test('2026/11/harbour-lights')).toBe(true);
+    expect(pattern.test('a b')).toBe(false);
+    expect(request.properties.reader.properties.ip.anyOf.map((s) => s.format)).toEqual([
+      'ipv4',
+      'ipv6',
+    ]);
+    // A token of the longest allowed length fits the 16 KB body with room to spare.
+    expect(request.properties.reader.properties.token.maxLength).toBeLessThan(16 * 1024 - 2048);
+    // Every string pattern in the document compiles as a Unicode regex.
+    for (const [, p] of text.matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)) {
+      expect(() => new RegExp(JSON.parse(p as string), 'u'), p).not.toThrow();
+    }
+  });
+
+  it('gives every operation an operationId, tags, a description and an explicit security', async () => {
+    const doc = await fetchDoc();
+    const ids = new Set<string>();
+    for (const [method, path] of ROUTES) {
+      const op = doc.paths[path]?.[method] as FullOperation | undefined;
+      const name = `${method.toUpperCase()} ${path}`;
+      expect(op?.operationId, name).toMatch(/^[a-zA-Z]+$/);
+      expect(ids.has(op?.operationId ?? ''), name).toBe(false);
+      ids.add(op?.operationId ?? '');
+      expect(op?.tags?.length, name).toBeGreaterThan(0);
+      expect(op?.description?.length, name).toBeGreaterThan(20);
+      expect(Array.isArray(op?.security), name).toBe(true);
+    }
+    const checkout = doc.paths['/_paywall/v1/checkout']?.post as FullOperation;
+    expect(checkout.security).toEqual([{ siteApiKey: [] }, {}]);
+  });
+
+  const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+  const paywallRoutes = [...new Set(ROUTES.map(([, p]) => p))].filter((p) =>
+    p.startsWith('/_paywall/'),
+  );
+  const WRONG: [string, string, string][] = paywallRoutes.flatMap((path) => {
+    const allowed = ROUTES.filter(([, p]) => p === path).map(([m]) => m.toUpperCase());
+    const allow = allowed.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
+    return METHODS.filter((m) => !allowed.includes(m)).map(
+      (m) => [m, path, allow] as [string, string, string],
+    );
+  });
+
+  it.each(WRONG)('%s %s is a 405 with Allow: %s', async (method, path, allow) => {
+    const response = await callWorker(new Request(`${BASE}${path}`, { method }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe(allow);
+    const body = (await response.json()) as { error: { code: string } };
+    expect(body.error.code).toBe('method_not_allowed');
+  });
+
+  it.each([
+    ['GET', '/_paywall/v1/nope'],
+    ['POST', '/_paywall/v1/access/'],
+    ['DELETE', '/_paywall/v2/access'],
+  ])('%s %s (no such path) stays a 404', async (method, path) => {
+    const response = await callWorker(new Request(`${BASE}${path}`, { method }));
+    expect(response.status).toBe(404);
+    expect(response.headers.get('allow')).toBeNull();
+  });
+
+  const origin = new URL(BASE).origin;
+  const form = (body: string) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+    body,
+  });
+  const SENT: [string, string, string, RequestInit][] = [
+    [
+      'portal, a 600-character returnTo',
+      'post',
+      '/_paywall/v1/portal',
+      form(`returnTo=/${'a'.repeat(600)}`),
+    ],
+    ['portal, an unsafe returnTo', 'post', '/_paywall/v1/portal', form('returnTo=//evil.example')],
+    [
+      'portal, JSON',
+      'post',
+      '/_paywall/v1/portal',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+    ],
+    ['portal, no cookie', 'post', '/_paywall/v1/portal', form('returnTo=/story')],
+    ['prompt, limit empty', 'get', '/_paywall/v1/prompt?limit=', {}],
+    ['prompt, limit null', 'get', '/_paywall/v1/prompt?limit=null', {}],
+    ['prompt, used -1', 'get', '/_paywall/v1/prompt?limit=3&used=-1', {}],
+    ['prompt, fine', 'get', '/_paywall/v1/prompt?limit=3&used=3', {}],
+    [
+      'checkout, JSON without a key',
+      'post',
+      '/_paywall/v1/checkout',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"plan":"x"}' },
+    ],
+    [
+      'checkout, form with both plan and amount',
+      'post',
+      '/_paywall/v1/checkout',
+      form('plan=monthly&amount=500'),
+    ],
+    [
+      'checkout, form from another origin',
+      'post',
+      '/_paywall/v1/checkout',
+      {
+        ...form('plan=monthly'),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'https://evil.example',
+        },
+      },
+    ],
+    [
+      'webhook, no signature',
+      'post',
+      '/_paywall/v1/webhooks/stripe',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"id":"evt_1","type":"x"}',
+      },
+    ],
+    [
+      'webhook, a bad signature',
+      'post',
+      '/_paywall/v1/webhooks/stripe',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+        body: '{}',
+      },
+    ],
+  ];
+
+  it.each(SENT)('%s: the status is one the document lists', async (_, method, path, init) => {
+    const doc = await fetchDoc();
+    const response = await callWorker(new Request(`${BASE}${path}`, init));
+    await response.body?.cancel();
+    const listed = Object.keys(doc.paths[path.split('?')[0] as string]?.[method]?.responses ?? {});
+    expect(listed).toContain(String(response.status));
+  });
+});
