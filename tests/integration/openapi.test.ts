@@ -206,9 +206,21 @@ describe('the document agrees with the service', () => {
   });
 
   const origin = new URL(BASE).origin;
-  const form = (body: string) => ({
+  const form = (body: string): RequestInit => ({
     method: 'POST',
+    redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+    body,
+  });
+  // What a reader's browser sends with a form post: errors come back as a page.
+  const browserForm = (body: string): RequestInit => ({
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin,
+      accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+    },
     body,
   });
   const SENT: [string, string, string, RequestInit][] = [
@@ -217,6 +229,30 @@ describe('the document agrees with the service', () => {
       'post',
       '/_paywall/v1/portal',
       form(`returnTo=/${'a'.repeat(600)}`),
+    ],
+    [
+      'portal from a browser, a 600-character returnTo',
+      'post',
+      '/_paywall/v1/portal',
+      browserForm(`returnTo=/${'a'.repeat(600)}`),
+    ],
+    [
+      'portal from a browser, no cookie',
+      'post',
+      '/_paywall/v1/portal',
+      browserForm('returnTo=/story'),
+    ],
+    [
+      'checkout from a browser, an unknown plan',
+      'post',
+      '/_paywall/v1/checkout',
+      browserForm('plan=no-such-plan'),
+    ],
+    [
+      'checkout from a browser, neither plan nor amount',
+      'post',
+      '/_paywall/v1/checkout',
+      browserForm('returnTo=/story'),
     ],
     ['portal, an unsafe returnTo', 'post', '/_paywall/v1/portal', form('returnTo=//evil.example')],
     [
@@ -280,7 +316,57 @@ describe('the document agrees with the service', () => {
     const doc = await fetchDoc();
     const response = await callWorker(new Request(`${BASE}${path}`, init));
     await response.body?.cancel();
-    const listed = Object.keys(doc.paths[path.split('?')[0] as string]?.[method]?.responses ?? {});
-    expect(listed).toContain(String(response.status));
+    const responses = doc.paths[path.split('?')[0] as string]?.[method]?.responses ?? {};
+    expect(Object.keys(responses)).toContain(String(response.status));
+    // And the body's media type is one listed for that status (none for a redirect).
+    const type = response.headers.get('content-type')?.split(';')[0];
+    const listedTypes = Object.keys(responses[String(response.status)]?.content ?? {});
+    if (response.status >= 300 && response.status < 400) expect(listedTypes).toEqual([]);
+    else expect(listedTypes).toContain(type);
+  });
+});
+
+describe('the rules the service enforces are in the document', () => {
+  const fetchDoc = async () =>
+    (await (await callWorker(new Request(`${BASE}/_paywall/openapi.json`))).json()) as Doc & {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+
+  it("the prompt's limit and used are integers, never nullable, and null is refused", async () => {
+    const doc = await fetchDoc();
+    const params = doc.paths['/_paywall/v1/prompt']?.get?.parameters as {
+      name: string;
+      schema: { type: unknown; minimum: number; maximum: number };
+    }[];
+    for (const name of ['limit', 'used']) {
+      const param = params.find((p) => p.name === name);
+      expect(param?.schema, name).toMatchObject({ type: 'integer', minimum: 0, maximum: 1000 });
+    }
+    const response = await callWorker(new Request(`${BASE}/_paywall/v1/prompt?limit=null`));
+    expect(response.status).toBe(400);
+  });
+
+  it('checkout states exactly one of plan or contribution, and where plans come from', async () => {
+    const doc = await fetchDoc();
+    const schemas = doc.components.schemas as Record<string, Record<string, unknown>>;
+    expect(schemas.CheckoutRequest?.oneOf).toEqual([
+      { required: ['plan'] },
+      { required: ['contribution'] },
+    ]);
+    expect(JSON.stringify(schemas.CheckoutRequest)).toContain('OFFERS');
+    expect(schemas.CheckoutForm?.oneOf).toBeDefined();
+  });
+
+  it("the webhook documents Stripe-Signature (required) and Stripe's JSON body", async () => {
+    const doc = await fetchDoc();
+    const op = doc.paths['/_paywall/v1/webhooks/stripe']?.post as unknown as {
+      parameters: { name: string; in: string; required: boolean }[];
+      requestBody: { required: boolean; content: Record<string, unknown> };
+    };
+    expect(op.parameters).toContainEqual(
+      expect.objectContaining({ name: 'stripe-signature', in: 'header', required: true }),
+    );
+    expect(op.requestBody.required).toBe(true);
+    expect(Object.keys(op.requestBody.content)).toEqual(['application/json']);
   });
 });
