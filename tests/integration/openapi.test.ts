@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
+import { MAX_TOKEN_FIELD_LENGTH } from '../../src/schemas/access';
 import type { Services } from '../../src/services';
-import { BASE, callWorker } from '../support/worker';
+import { accessRequest, BASE, callWorker } from '../support/worker';
 
 type Operation = {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
@@ -368,5 +369,38 @@ describe('the rules the service enforces are in the document', () => {
     );
     expect(op.requestBody.required).toBe(true);
     expect(Object.keys(op.requestBody.content)).toEqual(['application/json']);
+  });
+});
+
+describe("reader.token's maxLength agrees with the 16 KB body limit", () => {
+  it.each([
+    ['the longest token alone', {}],
+    [
+      'the longest token with long article, reader and user-agent fields',
+      {
+        article: { id: `a-${'x'.repeat(250)}`, url: `https://news.example/${'p'.repeat(1000)}` },
+        userId: 'u'.repeat(256),
+        userAgent: 'Mozilla/5.0 '.repeat(80),
+      },
+    ],
+  ])('%s is read (a refused token, cleared), not a 400', async (_, extra) => {
+    const { article, ...reader } = extra as { article?: unknown };
+    const body = {
+      article: article ?? { id: 'story-1' },
+      reader: { token: 'e'.repeat(MAX_TOKEN_FIELD_LENGTH), ...reader },
+      consume: false,
+    };
+    const response = await callWorker(accessRequest(body));
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { reader: { clearToken: boolean } };
+    expect(answer.reader.clearToken).toBe(true);
+  });
+
+  it('one character more is a 400', async () => {
+    const body = {
+      article: { id: 'story-1' },
+      reader: { token: 'e'.repeat(MAX_TOKEN_FIELD_LENGTH + 1) },
+    };
+    expect((await callWorker(accessRequest(body))).status).toBe(400);
   });
 });
