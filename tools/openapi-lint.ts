@@ -27,7 +27,10 @@ async function main(): Promise<number> {
     const lint = spawnSync(
       join(ROOT, 'node_modules/.bin/redocly'),
       ['lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format', 'stylish'],
-      { stdio: 'inherit', env: { ...process.env, REDOCLY_TELEMETRY: 'off' } },
+      {
+        stdio: 'inherit', // Offline: no telemetry and no update check.
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      },
     );
     return lint.status ?? 1;
   } finally {
