@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { CookieJar } from '../support/cookie-jar';
+import { meterUsed } from '../support/meter-probe';
 import { OTHER_SPELLINGS, PREFETCH_SPELLINGS } from '../support/prefetch-spellings';
 
 // examples/nextjs-middleware.ts as Next.js would call it (a Request in, a Response out), in
@@ -127,19 +128,4 @@ function page(response: Response): string {
 }
 
 /** `used` for the reader in `jar`, from a peek straight at the service (counts nothing). */
-async function used(jar: CookieJar): Promise<number> {
-  const id = jar.get('__Host-paywall_rid');
-  if (!id) return 0;
-  const response = await fetch(new URL('/_paywall/v1/access', inject('e2e').url), {
-    method: 'POST',
-    headers: { authorization: 'Bearer local-dev-key', 'content-type': 'application/json' },
-    body: JSON.stringify({
-      article: { id: `meter-probe/${crypto.randomUUID()}` },
-      reader: { id },
-      consume: false,
-    }),
-  });
-  const body = (await response.json()) as { meter: { used: number } | null };
-  if (!body.meter) throw new Error('no meter in the answer');
-  return body.meter.used;
-}
+const used = (jar: CookieJar) => meterUsed(inject('e2e').url, jar);

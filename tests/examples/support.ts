@@ -1,9 +1,9 @@
 import { env, exports } from 'cloudflare:workers';
 import type { JWTPayload } from 'jose';
-import { READER_COOKIE } from '../../src/schemas/cookies';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../src/schemas/entitlement-token';
 import { CookieJar, setCookies } from '../support/cookie-jar';
 import { signWith } from '../support/entitlements';
+import { meterUsed as meterUsedAt } from '../support/meter-probe';
 
 /** The example site's origin in these tests (allowed to post the prompt's forms). */
 export const SITE = 'https://site.example';
@@ -26,26 +26,8 @@ export async function callsDuring<T>(
   return { result, calls: (key) => (after[key] ?? 0) - (before[key] ?? 0) };
 }
 
-/**
- * How many articles the reader behind `jar` has used, asked straight at the service with a
- * peek of a fresh article (which counts nothing). 0 for a reader with no id yet.
- */
-export async function meterUsed(jar: CookieJar): Promise<number> {
-  const id = jar.get(READER_COOKIE);
-  if (!id) return 0;
-  const response = await fetch(`${env.TEST_DIRECT_SERVICE_URL}/_paywall/v1/access`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer local-dev-key', 'content-type': 'application/json' },
-    body: JSON.stringify({
-      article: { id: `meter-probe/${crypto.randomUUID()}` },
-      reader: { id },
-      consume: false,
-    }),
-  });
-  const body = (await response.json()) as { access: string; meter: { used: number } | null };
-  if (!body.meter) throw new Error(`no meter: ${JSON.stringify(body)}`);
-  return body.meter.used;
-}
+/** `used` for the reader in `jar`, from a peek straight at the service (counts nothing). */
+export const meterUsed = (jar: CookieJar) => meterUsedAt(env.TEST_DIRECT_SERVICE_URL, jar);
 
 /** A page of the example site, as a browser with `jar` would ask for it. */
 export async function visit(path: string, jar: CookieJar, init: RequestInit = {}) {
