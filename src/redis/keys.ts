@@ -20,6 +20,12 @@ export interface RedisKeys {
   rateLimitPrefix(): string;
   /** The reader id a Checkout Session's success URL was redeemed for (once per session). */
   checkoutRedeemed(sessionId: string): string;
+  /** Hash: the one live sign-in code for an address key (hashed code, browser tag, attempts). */
+  signInCode(addressKey: string): string;
+  /** JSON account record of a reader who signed in with an e-mailed code (keyed by address hash). */
+  account(accountKey: string): string;
+  /** List of JSON messages the development outbox mailer kept (ENVIRONMENT=development/test only). */
+  devOutbox(): string;
 }
 
 export function createKeys(prefix: string): RedisKeys {
@@ -32,5 +38,8 @@ export function createKeys(prefix: string): RedisKeys {
     stripeEvent: (eventId) => `${prefix}stripe-event:${eventId}`,
     rateLimitPrefix: () => `${prefix}rl`,
     checkoutRedeemed: (sessionId) => `${prefix}checkout-redeemed:${sessionId}`,
+    signInCode: (addressKey) => `${prefix}signin-code:${addressKey}`,
+    account: (accountKey) => `${prefix}account:${accountKey}`,
+    devOutbox: () => `${prefix}dev-outbox`,
   };
 }

@@ -1,0 +1,26 @@
+/**
+ * The boundary every e-mail leaves through. One adapter is chosen by configuration
+ * (src/mail/choose.ts): Cloudflare's `send_email` binding, an HTTP transactional-mail API, or
+ * the development outbox kept in Redis. A message is plain text plus a small HTML part, with
+ * no tracking pixels and no tracked links.
+ */
+export interface MailMessage {
+  /** One recipient address, already validated (src/identity/address.ts). */
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type MailerKind = 'outbox' | 'cloudflare' | 'resend';
+
+export interface Mailer {
+  readonly kind: MailerKind;
+  /** Resolves once the provider accepted the message; throws `MailError` otherwise. */
+  send(message: MailMessage): Promise<void>;
+}
+
+/** The provider refused or could not be reached. Never carries the address or the body. */
+export class MailError extends Error {
+  override name = 'MailError';
+}
