@@ -3,6 +3,7 @@ import { DEPLOYMENT_ID_PATTERN, defaultDeploymentId } from './billing/deployment
 import { type PaywallConfig, paywallConfigSchema } from './config';
 import { signingKeysSchema } from './entitlements/keys';
 import { LOG_LEVELS } from './log';
+import { parseMailbox } from './mail/from';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './schemas/entitlement-token';
 
 /**
@@ -13,6 +14,22 @@ import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './schemas/entitlement-token';
  */
 
 const LOCAL_DEV_KEY = 'local-dev-key';
+
+const MAILERS = ['outbox', 'cloudflare', 'resend'] as const;
+
+/** An empty var (`MAILER=` in .dev.vars) means unset, like a missing one. */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+}
+
+/** The `send_email` binding of Cloudflare Email Service: anything with a `send` function. */
+const sendEmailBinding = z.custom<SendEmail>(
+  (v) =>
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as { send?: unknown }).send === 'function',
+  'a send_email binding (an object with a send function)',
+);
 
 const apiKeyList = z
   .string()
@@ -89,6 +106,26 @@ export const envSchema = z
       .string()
       .regex(DEPLOYMENT_ID_PATTERN, 'letters, digits, ".", ":", "_" or "-" (max 64)')
       .optional(),
+    /**
+     * How e-mail (sign-in codes) leaves: `outbox` (kept in Redis for the dev outbox page;
+     * development and test only), `cloudflare` (the SEND_EMAIL binding) or `resend`.
+     * Default: `outbox` in development and test, none in production (sign-in is off).
+     */
+    MAILER: optional(z.enum(MAILERS)),
+    /** The sender, `news@example.com` or `The Daily Example <news@example.com>`. */
+    MAIL_FROM: optional(
+      z
+        .string()
+        .refine(
+          (v) => parseMailbox(v) !== null,
+          'an address or "Name <address>" (e.g. The Daily Example <news@example.com>)',
+        ),
+    ),
+    RESEND_API_KEY: optional(z.string().regex(/^re_[A-Za-z0-9_]+$/, 'a Resend API key (re_…)')),
+    /** Only for the local stand-in (tools/resend-local); unset in production (api.resend.com). */
+    RESEND_API_BASE: optional(z.url({ protocol: /^https?$/ })),
+    /** The `send_email` binding (wrangler.toml `[[send_email]] name = "SEND_EMAIL"`). */
+    SEND_EMAIL: optional(sendEmailBinding),
   })
   .superRefine((env, ctx) => {
     // The well-known local key must never open a deployed worker.
@@ -99,9 +136,31 @@ export const envSchema = z
         message: `"${LOCAL_DEV_KEY}" is accepted only when ENVIRONMENT is "development"`,
       });
     }
+    // The outbox keeps every message readable on a page: never on a deployed worker.
+    if (env.ENVIRONMENT === 'production' && env.MAILER === 'outbox') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAILER'],
+        message: '"outbox" is accepted only when ENVIRONMENT is "development" or "test"',
+      });
+    }
+    const need = (field: 'MAIL_FROM' | 'RESEND_API_KEY' | 'SEND_EMAIL') => {
+      if (env[field] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `required when MAILER is "${env.MAILER}"`,
+        });
+      }
+    };
+    if (env.MAILER === 'cloudflare' || env.MAILER === 'resend') need('MAIL_FROM');
+    if (env.MAILER === 'resend') need('RESEND_API_KEY');
+    if (env.MAILER === 'cloudflare') need('SEND_EMAIL');
   })
   .transform((env) => ({
     ...env,
+    /** The mailer in force: MAILER, else `outbox` in development and test, else none. */
+    MAILER: env.MAILER ?? (env.ENVIRONMENT === 'production' ? null : ('outbox' as const)),
     DEPLOYMENT_ID:
       env.DEPLOYMENT_ID ?? defaultDeploymentId(env.ENTITLEMENT_ISSUER, env.ENTITLEMENT_AUDIENCE),
   }));

@@ -10,7 +10,16 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /**
+   * Optional. The same key within 24 hours sends at most once where the provider supports it
+   * (Resend's `Idempotency-Key`), e.g. one per issued code so a retried request does not send
+   * twice. Default: a fresh random key per `send`. At most 256 characters; no personal data.
+   */
+  idempotencyKey?: string;
 }
+
+/** How long a provider (Cloudflare, Resend) may take to accept one message. */
+export const DEFAULT_SEND_TIMEOUT_MS = 5_000;
 
 export type MailerKind = 'outbox' | 'cloudflare' | 'resend';
 
