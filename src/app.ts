@@ -8,12 +8,15 @@ import { validationHook } from './http/validation';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
 import { checkoutCompleteRoutes } from './routes/checkout-complete';
+import { devOutboxRoutes } from './routes/dev-outbox';
 import { mountDocs } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jwksRoutes } from './routes/jwks';
 import { portalRoutes } from './routes/portal';
 import { promptRoutes } from './routes/prompt';
 import { proxyToOrigin } from './routes/proxy';
+import { signInRoutes } from './routes/sign-in';
+import { signOutRoutes } from './routes/sign-out';
 import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
 
@@ -35,6 +38,9 @@ export function createApp(services: Services) {
   app.route(PAYWALL_PREFIX, webhookRoutes);
   app.route(PAYWALL_PREFIX, portalRoutes);
   app.route(PAYWALL_PREFIX, promptRoutes);
+  app.route(PAYWALL_PREFIX, signInRoutes);
+  app.route(PAYWALL_PREFIX, signOutRoutes);
+  app.route(PAYWALL_PREFIX, devOutboxRoutes);
   mountDocs(app);
   app.route('/', jwksRoutes);
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_OFFERS, offersSchema } from './billing/offers';
+import { accountsConfigSchema } from './identity/config';
 import { promptCopySchema } from './prompt/copy';
 import { proxyConfigSchema } from './proxy/config';
 import { compilePathGlob } from './rules/glob';
@@ -100,6 +101,11 @@ export const paywallConfigSchema = z
     prompt: promptCopySchema.prefault({}),
     /** How the proxy recognises article pages and rewrites them. */
     proxy: proxyConfigSchema.prefault({}),
+    /**
+     * Readers as people: sign-in with an e-mailed code (needs a mailer, see README §
+     * Accounts), and the registration wall. Off unless a mailer is configured.
+     */
+    accounts: accountsConfigSchema.prefault({}),
     /** What the meter does when Redis is unreachable: `open` grants with reason "degraded". */
     onMeterFailure: z.enum(['open', 'closed']).default('open'),
   })

@@ -9,6 +9,12 @@ import { type KeyRing, loadKeyRing } from './entitlements/keys';
 import type { EntitlementDeps } from './entitlements/resolve';
 import { createSubscriberStore, type SubscriberStore } from './entitlements/store';
 import type { Env } from './env';
+import { type Accounts, createAccounts } from './identity/accounts';
+import { createSignInCodes, type SignInCodes } from './identity/codes';
+import { createSignInRateLimiter, type SignInRateLimiter } from './identity/rate-limit';
+import { createMailer } from './mail/choose';
+import type { Mailer } from './mail/mailer';
+import { createOutboxMailer, type OutboxMessage } from './mail/outbox';
 import { createRedisMeter, type Meter } from './meter/meter';
 import { createReaderIdSigner, type ReaderIdSigner } from './reader/reader-id';
 import { createRedisClient } from './redis/client';
@@ -33,6 +39,13 @@ export interface Services {
   eventClaims: EventClaims;
   checkoutRateLimit: CheckoutRateLimiter;
   checkoutRedemptions: CheckoutRedemptions;
+  /** Sends the sign-in codes; null when no mailer is configured (then sign-in is off). */
+  mailer: Mailer | null;
+  /** The development outbox's messages, for /_paywall/dev/outbox; null unless in use. */
+  outbox: { list(): Promise<OutboxMessage[]> } | null;
+  signInCodes: SignInCodes;
+  signInRateLimit: SignInRateLimiter;
+  accounts: Accounts;
   /** Keys are imported once per isolate, on first use. */
   entitlements(): Promise<EntitlementDeps>;
   keyRing(): Promise<KeyRing>;
@@ -67,6 +80,9 @@ export function buildServices(env: Env): Services {
   };
   const readers = createReaderIdSigner(env.READER_ID_SECRET);
   const now = () => new Date();
+  const timeoutMs = env.REDIS_TIMEOUT_MS;
+  const mailer = createMailer(env, { redis, keys, timeoutMs });
+  const limits = config.accounts.rateLimit;
   // Built on first use: an isolate that only answers access decisions and article pages
   // never needs the Stripe client.
   let billing: Billing | undefined;
@@ -111,6 +127,20 @@ export function buildServices(env: Env): Services {
       timeoutMs: env.REDIS_TIMEOUT_MS,
       ttlMs: Math.max(e.refreshHorizonDays, 1) * 86_400_000,
     }),
+    mailer,
+    outbox: mailer?.kind === 'outbox' ? createOutboxMailer({ redis, keys, timeoutMs }) : null,
+    signInCodes: createSignInCodes({ redis, keys, secret: env.READER_ID_SECRET, timeoutMs }),
+    signInRateLimit: createSignInRateLimiter({
+      redis,
+      prefix: keys.rateLimitPrefix(),
+      perAddress: limits.perAddress,
+      perIp: limits.perIp,
+      siteWide: limits.siteWide,
+      verifyPerIp: limits.verifyPerIp,
+      windowSeconds: limits.windowSeconds,
+      timeoutMs,
+    }),
+    accounts: createAccounts({ redis, keys, timeoutMs }),
     siteApiKeys: env.SITE_API_KEYS,
     readers,
     meter: createRedisMeter({ redis, keys, meter: config.meter, timeoutMs: env.REDIS_TIMEOUT_MS }),

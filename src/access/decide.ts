@@ -1,4 +1,8 @@
-import { type EntitlementResult, resolveEntitlement } from '../entitlements/resolve';
+import {
+  type EntitlementResult,
+  resolveAccountEntitlement,
+  resolveEntitlement,
+} from '../entitlements/resolve';
 import { type Reader, resolveReader } from '../reader/reader';
 import { type ArticleRef, classifyArticle } from '../rules/rules';
 import type { Services } from '../services';
@@ -6,7 +10,13 @@ import { asPeek, type Decision, decideAccess } from './policy';
 
 export interface DecideInput {
   article: ArticleRef;
-  reader: { id?: string | undefined; token?: string | undefined; userId?: string | undefined };
+  reader: {
+    id?: string | undefined;
+    token?: string | undefined;
+    userId?: string | undefined;
+    /** The sealed account cookie (`__Host-paywall_acct`), when this device is signed in. */
+    account?: string | undefined;
+  };
   consume: boolean;
   /** A search crawler verified by IP range or Cloudflare's verified-bot signal. */
   verifiedCrawler: boolean;
@@ -30,7 +40,7 @@ export async function decide(
   now: Date,
 ): Promise<DecideOutput> {
   const reader = await resolveReader(input.reader, services.readers);
-  const entitlement: EntitlementResult =
+  let entitlement: EntitlementResult =
     input.reader.token !== undefined || reader.userKey !== undefined
       ? await resolveEntitlement(
           { token: input.reader.token, userKey: reader.userKey },
@@ -38,22 +48,53 @@ export async function decide(
           now,
         )
       : { kind: 'none' };
-  const entitled = 'entitlement' in entitlement;
   const articleAccess = classifyArticle(input.article, services.config.rules);
-  const needsMeter = !entitled && !input.verifiedCrawler && articleAccess === 'metered';
+  const needsMeter =
+    !('entitlement' in entitlement) && !input.verifiedCrawler && articleAccess === 'metered';
   const meter = needsMeter
-    ? await services.meter.read(reader.subject, input.article.id, { consume: input.consume, now })
+    ? await services.meter.read(reader.subject, input.article.id, {
+        consume: input.consume,
+        now,
+        limit: meterLimit(services, reader),
+      })
     : null;
-  const verdict = decideAccess({
-    entitled,
-    verifiedCrawler: input.verifiedCrawler,
-    articleAccess,
-    meter,
-    onMeterFailure: services.config.onMeterFailure,
-  });
+  const policy = (entitled: boolean) =>
+    decideAccess({
+      entitled,
+      verifiedCrawler: input.verifiedCrawler,
+      articleAccess,
+      meter,
+      onMeterFailure: services.config.onMeterFailure,
+    });
+  let verdict = policy('entitlement' in entitlement);
+  // A signed-in account is looked up only when the reader would be walled: the account's
+  // support may have been bought on another device. Readers who are let in cost nothing more.
+  if (verdict.access === 'denied' && reader.accountKey && !('entitlement' in entitlement)) {
+    const linked = await resolveAccountEntitlement(
+      reader.accountKey,
+      await services.entitlements(),
+      now,
+    );
+    if ('entitlement' in linked) {
+      entitlement = linked;
+      verdict = policy(true);
+    }
+  }
   // Nothing was counted, so nothing is granted: whoever asked not to count (a prefetch, a
   // HEAD) gets a peek, subscribers and free articles included, so there is no exception to
   // remember.
   const decision = input.consume ? verdict : asPeek(verdict);
   return { decision, reader, entitlement };
+}
+
+/**
+ * A registered reader (signed in with an account, the registration wall on) reads
+ * `extraArticles` more than the anonymous limit; a site's own signed-in user keeps the limit.
+ */
+function meterLimit(services: Services, reader: Reader): number {
+  const { meter, accounts } = services.config;
+  const registered = reader.accountKey !== undefined && reader.userKey === undefined;
+  return registered && accounts.registration.enabled
+    ? meter.limit + accounts.registration.extraArticles
+    : meter.limit;
 }

@@ -60,6 +60,8 @@ export interface SessionContext {
   /** The raw id in the paying browser's signed reader cookie: only it may redeem the session. */
   browserReaderId: string;
   userKey: string | undefined;
+  /** The account signed in on the paying browser: the support follows it to every device. */
+  accountKey?: string | undefined;
   returnTo: string;
   /** Where Stripe sends the reader back: our origin, or the site's when it forwards /_paywall/* to us. */
   origin: string;
@@ -83,6 +85,7 @@ export function sessionParams(
     readerId: ctx.readerId,
     returnTo: ctx.returnTo,
     ...(ctx.userKey ? { userKey: ctx.userKey } : {}),
+    ...(ctx.accountKey ? { accountKey: ctx.accountKey } : {}),
   };
   const common = {
     client_reference_id: ctx.readerId,
@@ -146,7 +149,7 @@ export async function checkoutIdempotencyKey(
       ? `plan:${choice.plan.id}`
       : `c:${choice.amount}:${choice.currency}:${choice.recurring}`;
   // The browser too: a signed-in reader's two devices must not share one (bound) session.
-  const text = `checkout|${ctx.readerId}|${ctx.browserReaderId}|${ctx.userKey ?? ''}|${what}|${ctx.returnTo}|${slot}`;
+  const text = `checkout|${ctx.readerId}|${ctx.browserReaderId}|${ctx.userKey ?? ''}|${ctx.accountKey ?? ''}|${what}|${ctx.returnTo}|${slot}`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return `paywall-checkout-${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

@@ -170,10 +170,18 @@ export function idOf(ref: string | { id: string } | null): string | undefined {
   return typeof ref === 'string' ? ref : ref.id;
 }
 
+/** Who the record is linked to: the site's user and/or our own account, kept once set. */
 function userKeyOf(
   metadata: Stripe.Metadata,
   previous: SubscriberRecord | null,
-): { userKey?: string } {
+): { userKey?: string; accountKey?: string } {
   const userKey = metadata.userKey || previous?.userKey;
-  return userKey ? { userKey } : {};
+  const fromMetadata = ACCOUNT_KEY.test(metadata.accountKey ?? '')
+    ? metadata.accountKey
+    : undefined;
+  const accountKey = fromMetadata || previous?.accountKey;
+  return { ...(userKey ? { userKey } : {}), ...(accountKey ? { accountKey } : {}) };
 }
+
+/** An address key as src/identity/address.ts makes it: 128 bits, base64url. */
+const ACCOUNT_KEY = /^[A-Za-z0-9_-]{22}$/;

@@ -44,6 +44,8 @@ export const subscriberRecordSchema = z.object({
   disputed: z.boolean().optional(),
   /** HMAC pseudonym of the site's own user id, when the site linked one. */
   userKey: z.string().max(64).optional(),
+  /** The account (address key) that was signed in when the reader paid, if any. */
+  accountKey: z.string().max(64).optional(),
   /** Version for ordering writes (ms): an older write never overwrites a newer one. */
   updatedAt: z.number().int().min(0),
 });

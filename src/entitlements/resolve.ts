@@ -63,6 +63,20 @@ export async function resolveEntitlement(
   return failed;
 }
 
+/**
+ * The support linked to a signed-in account (paid while signed in, or found by the Stripe
+ * e-mail at sign-in). `unverifiable` when Redis does not answer: the wall stays up.
+ */
+export async function resolveAccountEntitlement(
+  accountKey: string,
+  deps: EntitlementDeps,
+  now: Date,
+): Promise<EntitlementResult> {
+  const linked = await fromRecord(() => deps.store.findByAccount(accountKey), deps, now);
+  if (linked.kind === 'entitled') return { kind: 'linked', entitlement: linked.entitlement };
+  return linked.kind === 'unreachable' ? { kind: 'unverifiable' } : { kind: 'none' };
+}
+
 type FromRecord =
   | { kind: 'entitled'; entitlement: Entitlement }
   | { kind: 'not_entitled' }

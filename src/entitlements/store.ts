@@ -13,6 +13,12 @@ export interface SubscriberStore {
   /** One GET: the refresh path's only Redis command. */
   get(subscriberId: string): Promise<SubscriberRecord | null>;
   findByUser(userKey: string): Promise<SubscriberRecord | null>;
+  findByAccount(accountKey: string): Promise<SubscriberRecord | null>;
+  /**
+   * Points an account at a subscriber (a supporter found by their Stripe e-mail signed in):
+   * the index only, never the record, whose version belongs to Stripe's view.
+   */
+  linkAccount(accountKey: string, subscriberId: string): Promise<void>;
   findByCustomer(customerId: string): Promise<SubscriberRecord | null>;
   findByStripeSubscription(subscriptionId: string): Promise<SubscriberRecord | null>;
   /** Writes the record and its indexes atomically; an older version never overwrites a newer. */
@@ -42,7 +48,7 @@ return 1
 const upsertScript = defineScript(UPSERT_RECORD_SCRIPT);
 
 export function createSubscriberStore(deps: {
-  redis: Pick<Redis, 'get' | 'evalsha' | 'eval'>;
+  redis: Pick<Redis, 'get' | 'set' | 'evalsha' | 'eval'>;
   keys: RedisKeys;
   timeoutMs: number;
 }): SubscriberStore {
@@ -56,11 +62,19 @@ export function createSubscriberStore(deps: {
   return {
     get,
     findByUser: (userKey) => viaIndex(keys.subscriberByUser(userKey)),
+    findByAccount: (accountKey) => viaIndex(keys.subscriberByAccount(accountKey)),
+    async linkAccount(accountKey, subscriberId) {
+      await withDeadline(
+        redis.set(keys.subscriberByAccount(accountKey), subscriberId, { px: RECORD_TTL_MS }),
+        timeoutMs,
+      );
+    },
     findByCustomer: (customerId) => viaIndex(keys.subscriberByCustomer(customerId)),
     findByStripeSubscription: (id) => viaIndex(keys.subscriberByStripeSubscription(id)),
     async upsert(record) {
       const indexKeys = [
         record.userKey && keys.subscriberByUser(record.userKey),
+        record.accountKey && keys.subscriberByAccount(record.accountKey),
         record.stripe.customerId && keys.subscriberByCustomer(record.stripe.customerId),
         record.stripe.subscriptionId &&
           keys.subscriberByStripeSubscription(record.stripe.subscriptionId),

@@ -4,7 +4,7 @@ import { DeadlineExceeded, withDeadline } from '../redis/deadline';
 import type { RedisKeys } from '../redis/keys';
 import { defineScript } from '../redis/script';
 import { currentPeriod, rollingResetsAt } from './period';
-import { CALENDAR_METER_SCRIPT, ROLLING_METER_SCRIPT } from './scripts';
+import { ADOPT_METER_SCRIPT, CALENDAR_METER_SCRIPT, ROLLING_METER_SCRIPT } from './scripts';
 
 export type MeterOutcome = 'counted' | 'available' | 'already_read' | 'exhausted';
 
@@ -14,16 +14,25 @@ export type MeterResult =
   | { ok: false; failure: 'timeout' | 'unavailable' };
 
 export interface Meter {
-  /** Count (or, with consume false, peek at) one read of `articleId` by `subject`. */
+  /**
+   * Count (or, with consume false, peek at) one read of `articleId` by `subject`, against
+   * `limit` when given (a registered reader's higher limit), else the configured one.
+   */
   read(
     subject: string,
     articleId: string,
-    opts: { consume: boolean; now: Date },
+    opts: { consume: boolean; now: Date; limit?: number },
   ): Promise<MeterResult>;
+  /**
+   * Adds `from`'s reads in the current window to `to`'s (a reader registering carries the
+   * browser's count into the account). Throws when Redis fails: the caller decides.
+   */
+  adopt(from: string, to: string, now: Date): Promise<void>;
 }
 
 const calendarScript = defineScript(CALENDAR_METER_SCRIPT);
 const rollingScript = defineScript(ROLLING_METER_SCRIPT);
+const adoptScript = defineScript(ADOPT_METER_SCRIPT);
 
 export function createRedisMeter(deps: {
   redis: ScriptRunner;
@@ -31,9 +40,24 @@ export function createRedisMeter(deps: {
   meter: PaywallConfig['meter'];
   timeoutMs: number;
 }): Meter {
-  const { limit, window } = deps.meter;
+  const { window } = deps.meter;
   return {
-    async read(subject, articleId, { consume, now }) {
+    async adopt(from, to, now) {
+      const period = currentPeriod(window, now);
+      const args =
+        period.kind === 'calendar-month'
+          ? ['calendar', period.resetsAt.getTime(), now.getTime()]
+          : ['rolling', period.windowMs, now.getTime()];
+      await withDeadline(
+        adoptScript.run(
+          deps.redis,
+          [deps.keys.meter(period.id, from), deps.keys.meter(period.id, to)],
+          args,
+        ),
+        deps.timeoutMs,
+      );
+    },
+    async read(subject, articleId, { consume, now, limit = deps.meter.limit }) {
       const period = currentPeriod(window, now);
       const key = deps.keys.meter(period.id, subject);
       const run =

@@ -68,3 +68,33 @@ redis.call('ZADD', key, now, article)
 redis.call('PEXPIRE', key, win)
 return {'counted', used + 1, oldest()}
 `;
+
+/**
+ * A browser's reads become an account's when the reader registers: KEYS[1] = the browser's
+ * meter key, KEYS[2] = the account's, same window. ARGV = 'calendar'|'rolling', expire-at ms
+ * (calendar) or window ms (rolling), now ms. Set members are unique, so an article read on
+ * both counts once; a rolling read keeps its earliest time. Returns the account's count.
+ * Plain commands only (no SUNIONSTORE), so it also runs on upstash-local's embedded backend.
+ */
+export const ADOPT_METER_SCRIPT = `
+local from, to = KEYS[1], KEYS[2]
+if ARGV[1] == 'calendar' then
+  local reads = redis.call('SMEMBERS', from)
+  for i = 1, #reads do redis.call('SADD', to, reads[i]) end
+  local used = redis.call('SCARD', to)
+  if used > 0 then redis.call('PEXPIREAT', to, ARGV[2]) end
+  return used
+end
+local now, win = tonumber(ARGV[3]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', from, '-inf', now - win)
+local reads = redis.call('ZRANGE', from, 0, -1, 'WITHSCORES')
+for i = 1, #reads, 2 do
+  local mine = redis.call('ZSCORE', to, reads[i])
+  if not mine or tonumber(mine) > tonumber(reads[i + 1]) then
+    redis.call('ZADD', to, reads[i + 1], reads[i])
+  end
+end
+local used = redis.call('ZCARD', to)
+if used > 0 then redis.call('PEXPIRE', to, win) end
+return used
+`;

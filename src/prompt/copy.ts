@@ -119,6 +119,19 @@ export const promptCopySchema = z
     /** A site's own account/sign-in page, offered next to the portal when set. */
     restoreUrl: restoreUrl.optional(),
     restoreLink: text('Sign in to restore access', 80),
+    /** With sign-in available (a mailer is configured): the line before the sign-in link. */
+    supporterText: text('Already a supporter?', 120),
+    getAccessLink: text('Get access on this device', 60),
+    /** With the registration wall on: for registered readers on a new device. */
+    signInLink: text('Registered? Sign in', 60),
+    /** The registration wall's offer; `{extra}` is how many more articles registering gives. */
+    registerOffer: plural({
+      one: 'Register for free to read {extra} more article this month.',
+      other: 'Register for free to read {extra} more articles this month.',
+    }),
+    registerButton: text('Register for free', 60),
+    signedInText: text("You're signed in on this device.", 120),
+    signOutButton: text('Sign out', 40),
     /** The meter notice; `{remaining}` and `{limit}` are numbers. */
     notice: plural({
       zero: 'No free articles left this month.',

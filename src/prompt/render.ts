@@ -1,4 +1,5 @@
 import { contributionAccess, type Offers, type Plan } from '../billing/offers';
+import { type Intent, SIGN_OUT_ACTION, signInHref } from '../identity/paths';
 import type { PromptCopy } from './copy';
 import {
   currencySymbol,
@@ -38,6 +39,17 @@ export interface PromptInput {
   variant: 'support' | 'wall';
   /** With `wall`: the meter that ran out. Null means walled for another reason (premium). */
   meter?: PromptMeter | null;
+  /** Sign-in with an e-mailed code; absent or unavailable: the portal form only, as before. */
+  identity?: PromptIdentity | undefined;
+}
+
+export interface PromptIdentity {
+  /** A mailer is configured, so the code sign-in exists. */
+  available: boolean;
+  /** This device is signed in to an account. */
+  signedIn: boolean;
+  /** The registration wall is on: how many more articles registering gives; else null. */
+  registerExtra: number | null;
 }
 
 const hidden = (name: string, value: string | number) =>
@@ -145,16 +157,60 @@ export function renderPrompt(input: PromptInput): string {
   const restoreLink = copy.restoreUrl
     ? ` <a href="${e(copy.restoreUrl)}">${e(copy.restoreLink)}</a>`
     : '';
-  const restore = form(
-    PORTAL_ACTION,
-    'pw-rs',
-    `${back}<p>${e(copy.restoreText)} <button class="pw-l" type="submit">${e(copy.restoreButton)}</button>${restoreLink}</p>`,
-  );
+  const identity = input.identity;
+  const restore = identity?.available
+    ? accountLinks(identity, copy, input.returnTo, back)
+    : form(
+        PORTAL_ACTION,
+        'pw-rs',
+        `${back}<p>${e(copy.restoreText)} <button class="pw-l" type="submit">${e(copy.restoreButton)}</button>${restoreLink}</p>`,
+      );
   return (
     `<section id="${PROMPT_ID}" class="pw-prompt" data-pw-variant="${input.variant}" aria-labelledby="pw-h">` +
-    `<h2 id="pw-h">${e(copy.heading)}</h2>${leadIn(input)}<p>${e(copy.body)}</p>` +
+    `<h2 id="pw-h">${e(copy.heading)}</h2>${leadIn(input)}${registerOffer(input)}<p>${e(copy.body)}</p>` +
     `${plans}${contributions}${restore}</section>`
   );
+}
+
+/**
+ * The registration wall: an anonymous reader whose meter ran out is offered N more articles
+ * for an account. Never to a signed-in reader (their account's meter is the one that ran out)
+ * and never on a premium wall (registering does not open those).
+ */
+function registerOffer(input: PromptInput): string {
+  const { identity, meter, copy } = input;
+  if (input.variant !== 'wall' || !meter || !identity?.available || identity.signedIn) return '';
+  const extra = identity.registerExtra;
+  if (extra === null) return '';
+  const offer = fillTemplate(selectPlural(copy.registerOffer, extra, copy.locale), { extra });
+  return `<p class="pw-reg"><a class="pw-b" href="${e(signInHref('register', input.returnTo))}">${e(copy.registerButton)}</a> ${e(offer)}</p>`;
+}
+
+/**
+ * With sign-in: "Already a supporter? Get access on this device" (and, with registration,
+ * "Sign in"), or for a signed-in device "You're signed in · Sign out"; "Manage my support"
+ * stays in both.
+ */
+function accountLinks(
+  identity: PromptIdentity,
+  copy: PromptCopy,
+  returnTo: string,
+  back: string,
+): string {
+  const manage = `<button class="pw-l" type="submit" form="pw-portal">${e(copy.restoreButton)}</button>`;
+  const portal = form(PORTAL_ACTION, '', back).replace('<form', '<form id="pw-portal"');
+  if (identity.signedIn) {
+    return `${portal}${form(
+      SIGN_OUT_ACTION,
+      'pw-rs',
+      `${back}<p>${e(copy.signedInText)} ` +
+        `<button class="pw-l" type="submit">${e(copy.signOutButton)}</button> · ${manage}</p>`,
+    )}`;
+  }
+  const link = (intent: Intent, label: string) =>
+    `<a href="${e(signInHref(intent, returnTo))}">${e(label)}</a>`;
+  const signIn = identity.registerExtra !== null ? ` · ${link('sign-in', copy.signInLink)}` : '';
+  return `${portal}<div class="pw-rs"><p>${e(copy.supporterText)} ${link('access', copy.getAccessLink)}${signIn} · ${manage}</p></div>`;
 }
 
 export interface MeterNoticeInput {

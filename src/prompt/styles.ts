@@ -46,6 +46,10 @@ export const PROMPT_CSS = [
   '.pw-rs p{margin:0}',
   '.pw-prompt .pw-l{min-height:44px;margin:0;padding:8px 0;font:inherit;color:#0b5394;background:none;border:0;text-decoration:underline;cursor:pointer}',
   '.pw-prompt a{display:inline-block;padding:10px 0;color:#0b5394}',
+  // The registration wall's offer, and the (empty) portal form its button names with `form=`.
+  '.pw-prompt .pw-reg{padding:12px 16px;background:#eaf1f8}',
+  '.pw-prompt a.pw-b{display:inline-block;width:auto;margin:0 0 .5em;color:#fff;text-align:center;text-decoration:none}',
+  '.pw-prompt #pw-portal{display:none}',
   '.pw-prompt :focus-visible,.pw-nx:focus-visible~.pw-nl{outline:3px solid #1f1f1f;outline-offset:2px}',
   // The notice: a transparent checkbox laid over its "Dismiss" label in one grid cell, so the
   // focusable control has the label's size; clicks pass through to the label, which toggles

@@ -1,6 +1,7 @@
 import type { Decision } from '../access/policy';
 import type { PaywallConfig } from '../config';
 import { renderMeterNotice, renderPrompt } from '../prompt';
+import type { PromptIdentity } from '../prompt/render';
 import { PROMPT_STYLES } from '../prompt/styles';
 import { type RewritePlan, rewriteArticle } from './rewrite';
 
@@ -11,7 +12,12 @@ import { type RewritePlan, rewriteArticle } from './rewrite';
 export function renderArticle(
   origin: Response,
   decision: Decision,
-  ctx: { config: PaywallConfig; returnTo: string; url: string },
+  ctx: {
+    config: PaywallConfig;
+    returnTo: string;
+    url: string;
+    identity?: PromptIdentity | undefined;
+  },
 ): Response {
   const { config, returnTo } = ctx;
   const meter = decision.meter;
@@ -32,6 +38,7 @@ export function renderArticle(
           returnTo,
           variant: mode === 'walled' ? 'wall' : 'support',
           meter: meter && { limit: meter.limit, used: meter.used, remaining: meter.remaining },
+          identity: ctx.identity,
         });
   const noticeHtml =
     mode === 'granted' && meter && decision.reason === 'metered'

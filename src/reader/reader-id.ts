@@ -19,7 +19,14 @@ export interface ReaderIdSigner {
   pseudonym(value: string): Promise<string>;
   /** A stable 128-bit pseudonym of `value` in its own `domain` (e.g. Stripe ids → subscriber ids). */
   derive(domain: string, value: string): Promise<string>;
+  /** `value` with an HMAC under `domain` appended: `<value>.<43 base64url chars>`. */
+  seal(domain: string, value: string): Promise<string>;
+  /** The value inside a token `seal(domain, …)` made, else null (constant-time check). */
+  open(domain: string, token: string): Promise<string | null>;
 }
+
+/** What a sealed value may hold: base64url characters and `~` as a separator. */
+const SEALED_VALUE = /^([A-Za-z0-9_~-]{1,200})\.([A-Za-z0-9_-]{43})$/;
 
 export function createReaderIdSigner(secret: string): ReaderIdSigner {
   const key = () => hmacKey(secret);
@@ -47,7 +54,30 @@ export function createReaderIdSigner(secret: string): ReaderIdSigner {
       return derive('uid1', value);
     },
     derive,
+    async seal(domain, value) {
+      const sig = await crypto.subtle.sign('HMAC', await key(), encode(sealed(domain, value)));
+      return `${value}.${toBase64Url(new Uint8Array(sig))}`;
+    },
+    async open(domain, token) {
+      const match = SEALED_VALUE.exec(token);
+      if (!match) return null;
+      const [, value, sig] = match as unknown as [string, string, string];
+      const sigBytes = fromBase64Url(sig);
+      if (!sigBytes) return null;
+      const ok = await crypto.subtle.verify(
+        'HMAC',
+        await key(),
+        sigBytes,
+        encode(sealed(domain, value)),
+      );
+      return ok ? value : null;
+    },
   };
+}
+
+/** Sealed values sign `seal1|domain|value`: never the input of `derive` or a reader id. */
+function sealed(domain: string, value: string): string {
+  return `seal1|${domain}|${value}`;
 }
 
 function hmacKey(secret: string): Promise<CryptoKey> {

@@ -8,14 +8,22 @@ export interface Reader {
   id: string;
   /** True when the caller's id was missing, forged or never issued, and we made a new one. */
   issued: boolean;
-  /** The meter's subject: the site's signed-in user when known, else the reader id. */
+  /**
+   * The meter's subject, one person where we know one: the site's signed-in user (`u:`),
+   * else the account signed in on this device (`a:`), else this browser (`r:`).
+   */
   subject: string;
   /** HMAC pseudonym of the site's user id, when one was given (links subscriptions). */
   userKey: string | undefined;
+  /** The account signed in on this device with an e-mailed code (its address key). */
+  accountKey: string | undefined;
 }
 
+/** The domain the account cookie is sealed under (src/reader/reader-id.ts `seal`). */
+export const ACCOUNT_SEAL = 'acct1';
+
 export async function resolveReader(
-  input: { id?: string | undefined; userId?: string | undefined },
+  input: { id?: string | undefined; userId?: string | undefined; account?: string | undefined },
   signer: ReaderIdSigner,
 ): Promise<Reader> {
   const verified = input.id === undefined ? null : await signer.verify(input.id);
@@ -26,6 +34,18 @@ export async function resolveReader(
   // A signed-in user is metered as one person across devices; their id is stored only as
   // an HMAC pseudonym.
   const userKey = input.userId ? await signer.pseudonym(input.userId) : undefined;
-  const subject = userKey ? `u:${userKey}` : `r:${reader.id}`;
-  return { token: reader.token, id: reader.id, issued: reader.issued, subject, userKey };
+  // An account cookie we did not seal (forged, another site's, truncated) is ignored.
+  const accountKey =
+    input.account === undefined
+      ? undefined
+      : ((await signer.open(ACCOUNT_SEAL, input.account)) ?? undefined);
+  const subject = userKey ? `u:${userKey}` : accountKey ? `a:${accountKey}` : `r:${reader.id}`;
+  return {
+    token: reader.token,
+    id: reader.id,
+    issued: reader.issued,
+    subject,
+    userKey,
+    accountKey,
+  };
 }

@@ -10,6 +10,8 @@ export interface RedisKeys {
   subscriber(subscriberId: string): string;
   /** Index: the site's user id (as an HMAC pseudonym) → subscriber id. */
   subscriberByUser(userKey: string): string;
+  /** Index: an account (its address key) → subscriber id. */
+  subscriberByAccount(accountKey: string): string;
   /** Index: Stripe customer id → subscriber id. */
   subscriberByCustomer(customerId: string): string;
   /** Index: Stripe subscription id → subscriber id. */
@@ -33,6 +35,7 @@ export function createKeys(prefix: string): RedisKeys {
     meter: (periodId, subject) => `${prefix}meter:${periodId}:${subject}`,
     subscriber: (id) => `${prefix}sub:${id}`,
     subscriberByUser: (userKey) => `${prefix}sub-by-user:${userKey}`,
+    subscriberByAccount: (accountKey) => `${prefix}sub-by-account:${accountKey}`,
     subscriberByCustomer: (customerId) => `${prefix}sub-by-customer:${customerId}`,
     subscriberByStripeSubscription: (id) => `${prefix}sub-by-stripe-sub:${id}`,
     stripeEvent: (eventId) => `${prefix}stripe-event:${eventId}`,

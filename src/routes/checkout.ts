@@ -76,7 +76,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 
     let input: ChoiceInput;
     let returnToRaw: string | undefined;
-    let readerInput: { id?: string; userId?: string };
+    let readerInput: { id?: string; userId?: string; account?: string };
     if (isJson) {
       // Both media types are declared, so valid() is typed as their union: narrow by header.
       const body = c.req.valid('json') as CheckoutJson;
@@ -101,7 +101,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
               },
             };
       returnToRaw = form.returnTo;
-      readerInput = { id: readCookie(c, 'paywall_rid') };
+      readerInput = { id: readCookie(c, 'paywall_rid'), account: readCookie(c, 'paywall_acct') };
     }
 
     const returnTo = safeReturnPath(returnToRaw);
@@ -138,6 +138,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       readerId,
       browserReaderId: reader.id,
       userKey: reader.userKey,
+      accountKey: reader.accountKey,
       returnTo,
       origin: returnOrigin(c),
       now: services.now(),

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context';
 import { requireReturnPath } from '../http/return-to';
 import { validationHook } from '../http/validation';
+import { promptIdentity } from '../identity/prompt-identity';
 import { renderPrompt } from '../prompt';
 import { PROMPT_STYLES } from '../prompt/styles';
 import { errorResponse } from '../schemas/error';
@@ -51,6 +52,9 @@ export const promptRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       returnTo,
       variant: query.variant,
       meter: limit === undefined ? null : { limit, used, remaining: Math.max(0, limit - used) },
+      // The site's middleware does not say whether the reader is signed in here: the links
+      // lead to the sign-in page, which shows a signed-in device its sign-out button.
+      identity: promptIdentity(c.var.services, false),
     });
     c.header('Cache-Control', `public, max-age=${PROMPT_MAX_AGE_SECONDS}`);
     return c.html(`${PROMPT_STYLES}${html}`, 200);

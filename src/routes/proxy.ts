@@ -10,6 +10,7 @@ import {
   setReaderCookie,
 } from '../http/cookies';
 import { safeReturnPath } from '../http/return-to';
+import { promptIdentity } from '../identity/prompt-identity';
 import { classifyPath, type PageKind } from '../proxy/classify';
 import { isVerifiedCrawlerRequest } from '../proxy/crawler';
 import { stripFeed } from '../proxy/feed';
@@ -83,7 +84,11 @@ async function articleResponse(
     services,
     {
       article: { id: page.articleId, url: `${url.origin}${page.canonicalPath}` },
-      reader: { id: readCookie(c, 'paywall_rid'), token: readCookie(c, 'paywall_ent') },
+      reader: {
+        id: readCookie(c, 'paywall_rid'),
+        token: readCookie(c, 'paywall_ent'),
+        account: readCookie(c, 'paywall_acct'),
+      },
       consume: complete && request.method === 'GET',
       verifiedCrawler: isVerifiedCrawlerRequest(request),
     },
@@ -112,6 +117,7 @@ async function articleResponse(
       config: services.config,
       returnTo: safeReturnPath(`${page.canonicalPath}${url.search}`) ?? '/',
       url: `${url.origin}${page.canonicalPath}`,
+      identity: promptIdentity(services, reader.accountKey !== undefined),
     });
     response = new Response(rendered.body, {
       status: rendered.status,

@@ -6,6 +6,10 @@
  */
 export const READER_COOKIE = '__Host-paywall_rid';
 export const ENTITLEMENT_COOKIE = '__Host-paywall_ent';
+/** The signed-in account on this device (set by the e-mailed-code sign-in, cleared by sign-out). */
+export const ACCOUNT_COOKIE = '__Host-paywall_acct';
+/** Binds a pending sign-in code to the browser that asked for it (10 minutes). */
+export const SIGN_IN_COOKIE = '__Host-paywall_signin';
 
 /** Browsers cap cookie lifetimes at 400 days; the reader id lives that long. */
 export const READER_COOKIE_MAX_AGE_SECONDS = 400 * 86_400;

@@ -1,0 +1,49 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { limitBody } from '../http/body-limit';
+import type { AppEnv } from '../http/context';
+import { clearCookie } from '../http/cookies';
+import { requireReturnPath } from '../http/return-to';
+import { requireBrowserForm } from '../http/site-origin';
+import { validationHook } from '../http/validation';
+import { setSignInPageHeaders } from '../identity/http';
+import { formErrorResponse } from '../schemas/error';
+
+const signOutRoute = createRoute({
+  method: 'post',
+  path: '/v1/sign-out',
+  operationId: 'signOut',
+  tags: ['accounts'],
+  summary: 'Sign this device out: clear its account and entitlement cookies, and nothing else',
+  description:
+    'Posted by the prompt and the sign-in page. Other devices stay signed in; the account, its meter and its support are untouched. The reader id cookie stays, so signing out never starts a fresh free meter. Always a 303 back to `returnTo`, signed in or not. The body is at most 4 KB.',
+  security: [],
+  middleware: [requireBrowserForm(), limitBody(4 * 1024)] as const,
+  request: {
+    body: {
+      required: false,
+      content: {
+        'application/x-www-form-urlencoded': {
+          schema: z.object({ returnTo: z.string().max(512).optional() }),
+        },
+      },
+    },
+  },
+  responses: {
+    303: { description: 'Signed out: back to the article' },
+    400: formErrorResponse('Not a form post, a body over 4 KB, or an unsafe returnTo'),
+    403: formErrorResponse('A form from an origin that is not allowed'),
+  },
+});
+
+export const signOutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
+  signOutRoute,
+  (c) => {
+    const form = (c.req.valid('form') ?? {}) as { returnTo?: string };
+    const returnTo = requireReturnPath(form.returnTo);
+    setSignInPageHeaders(c);
+    clearCookie(c, 'paywall_acct');
+    clearCookie(c, 'paywall_ent');
+    clearCookie(c, 'paywall_signin');
+    return c.redirect(returnTo, 303);
+  },
+);
