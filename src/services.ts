@@ -12,9 +12,9 @@ import type { Env } from './env';
 import { type Accounts, createAccounts } from './identity/accounts';
 import { createSignInCodes, type SignInCodes } from './identity/codes';
 import { createSignInRateLimiter, type SignInRateLimiter } from './identity/rate-limit';
-import { createMailer } from './mail/choose';
+import { createMailer, outboxOf } from './mail/choose';
 import type { Mailer } from './mail/mailer';
-import { createOutboxMailer, type OutboxMessage } from './mail/outbox';
+import type { OutboxMessage } from './mail/outbox';
 import { createRedisMeter, type Meter } from './meter/meter';
 import { createReaderIdSigner, type ReaderIdSigner } from './reader/reader-id';
 import { createRedisClient } from './redis/client';
@@ -128,7 +128,7 @@ export function buildServices(env: Env): Services {
       ttlMs: Math.max(e.refreshHorizonDays, 1) * 86_400_000,
     }),
     mailer,
-    outbox: mailer?.kind === 'outbox' ? createOutboxMailer({ redis, keys, timeoutMs }) : null,
+    outbox: outboxOf(mailer),
     signInCodes: createSignInCodes({ redis, keys, secret: env.READER_ID_SECRET, timeoutMs }),
     signInRateLimit: createSignInRateLimiter({
       redis,
