@@ -39,6 +39,19 @@ export default defineConfig({
           ORIGIN_URL: inject('originUrl'),
           TEST_ORIGIN_URL: inject('originUrl'),
           TEST_HOSTILE_ORIGIN_URL: inject('hostileOriginUrl'),
+          TEST_RESEND_URL: inject('resendUrl'),
+          TEST_RESEND_API_KEY: 're_test_local',
+        },
+        // Miniflare's local send_email bindings (it records, delivers nothing): one open, one
+        // that accepts a single recipient, as `allowed_destination_addresses` does in production.
+        email: {
+          send_email: [
+            { name: 'TEST_SEND_EMAIL' },
+            {
+              name: 'TEST_SEND_EMAIL_RESTRICTED',
+              allowed_destination_addresses: ['allowed@example.com'],
+            },
+          ],
         },
       },
     })),

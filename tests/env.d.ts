@@ -36,6 +36,12 @@ declare namespace Cloudflare {
     STRIPE_API_BASE: string;
     TEST_STRIPE_URL: string;
     TEST_STRIPE_WEBHOOK_SECRET: string;
+    /** tools/resend-local, started by tests/global-setup.ts; its main key. */
+    TEST_RESEND_URL: string;
+    TEST_RESEND_API_KEY: string;
+    /** Miniflare's local send_email bindings (vitest.config.ts). */
+    TEST_SEND_EMAIL: SendEmail;
+    TEST_SEND_EMAIL_RESTRICTED: SendEmail;
   }
 }
 declare namespace Cloudflare {

@@ -4,6 +4,7 @@ import { paywallConfigSchema } from '../src/config';
 import { startDemoOrigin } from '../tools/demo-origin/server';
 import { newSigningKey } from '../tools/keys';
 import { pricesForOffers } from '../tools/local-stripe-prices';
+import { startResendLocal } from '../tools/resend-local/server';
 import { startStripeLocal } from '../tools/stripe-local/server';
 import { startUpstashLocal } from '../tools/upstash-local/server';
 import { startCanaryServer, startClosedPort, startHangingServer } from './support/fault-servers';
@@ -37,6 +38,8 @@ export default async function setup(project: TestProject) {
     webhookSecret: stripeWebhookSecret,
     prices: pricesForOffers(paywallConfigSchema.parse({}).offers),
   });
+  // The Resend stand-in: the mail adapter's tests and its conformance with the resend SDK.
+  const resend = await startResendLocal({ port: 0, apiKey: 're_test_local' });
   // Only where a real redis-server backs upstash-local can commands be counted at Redis.
   const monitor = real.backend === 'redis' ? await startRedisMonitorServer() : null;
   // Two published keys (the first signs) and one that has been rotated out.
@@ -59,6 +62,7 @@ export default async function setup(project: TestProject) {
   project.provide('hostileOriginUrl', hostileOrigin.url);
   project.provide('stripeUrl', stripe.url);
   project.provide('stripeWebhookSecret', stripeWebhookSecret);
+  project.provide('resendUrl', resend.url);
   project.provide('signingKeys', JSON.stringify(signingKeys));
   project.provide('retiredSigningKey', JSON.stringify(retiredKey));
 
@@ -70,6 +74,7 @@ export default async function setup(project: TestProject) {
       canary.close(),
       hostileOrigin.close(),
       monitor?.close(),
+      resend.close(),
     ]);
   };
 }
@@ -92,6 +97,7 @@ declare module 'vitest' {
     hostileOriginUrl: string;
     stripeUrl: string;
     stripeWebhookSecret: string;
+    resendUrl: string;
     signingKeys: string;
     retiredSigningKey: string;
   }
