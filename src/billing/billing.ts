@@ -1,6 +1,8 @@
 import type Stripe from 'stripe';
 import type { SubscriberRecord } from '../entitlements/record';
+import { accessFromRecord } from '../entitlements/status';
 import type { SubscriberStore } from '../entitlements/store';
+import { addressKey, normalizeAddress } from '../identity/address';
 import type { ReaderIdSigner } from '../reader/reader-id';
 import type { ContributionAccess } from './offers';
 import { idOf, type Ownership, ownership, recordFromPayment, recordFromSubscription } from './sync';
@@ -79,6 +81,18 @@ export function createBilling(deps: {
     return write(recordFromPayment(pi, ctx, disputes));
   };
 
+  /**
+   * The address the payer gave Checkout names their account (as a keyed hash): signing in with
+   * it on any device finds this support, however the address is capitalised. Only support that
+   * grants access is linked, so a later thanks-only gift never hides a subscription.
+   */
+  const linkPayerAccount = async (session: Stripe.Checkout.Session, record: SubscriberRecord) => {
+    const address = normalizeAddress(session.customer_details?.email ?? '');
+    if (address === null) return;
+    if (!accessFromRecord(record, deps.now(), { pastDueGraceDays: 0 }).entitled) return;
+    await store.linkAccount(await addressKey(signer, address), record.subscriberId);
+  };
+
   return {
     stripe,
     deploymentId,
@@ -90,9 +104,14 @@ export function createBilling(deps: {
         return null;
       // What the session made must carry our tag too: redemption never adopts legacy objects.
       const subscription = idOf(session.subscription);
-      if (subscription) return syncSubscription(subscription, true);
       const payment = idOf(session.payment_intent);
-      return payment ? syncPayment(payment, true) : null;
+      const record = subscription
+        ? await syncSubscription(subscription, true)
+        : payment
+          ? await syncPayment(payment, true)
+          : null;
+      if (record) await linkPayerAccount(session, record);
+      return record;
     },
   };
 }

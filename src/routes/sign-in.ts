@@ -278,7 +278,7 @@ export const signInRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
             400,
           );
         case 'locked':
-          clearCookie(c, 'paywall_signin');
+          // The pending cookie stays: every further try here is told the same, right code or not.
           return c.html(
             noticePage(
               'Too many wrong codes',

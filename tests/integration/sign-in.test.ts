@@ -1,0 +1,369 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { createOutboxMailer } from '../../src/mail/outbox';
+import { createRedisClient } from '../../src/redis/client';
+import { createKeys } from '../../src/redis/keys';
+import { ARTICLES } from '../../tools/demo-origin/articles';
+import { CookieJar } from '../support/cookie-jar';
+import { type IsolatedWorker, isolatedWorker } from '../support/isolated-stripe';
+import { BASE } from '../support/worker';
+
+// Issue #11: a reader is a person. An e-mailed code gets a supporter access on any device,
+// registers a reader, and signs in and out; the address is never stored and the page never
+// tells whether an address is known.
+
+type Fetcher = (request: Request) => Promise<Response>;
+const ACCT = '__Host-paywall_acct';
+const ENT = '__Host-paywall_ent';
+const SIGNIN = '__Host-paywall_signin';
+const RID = '__Host-paywall_rid';
+
+let ipCounter = 0;
+/** One browser: its own cookies and its own address (rate limits never meet across tests). */
+class Browser {
+  readonly jar = new CookieJar();
+  readonly ip: string;
+  constructor(
+    readonly fetcher: Fetcher,
+    ip?: string,
+  ) {
+    ipCounter += 1;
+    this.ip = ip ?? `2001:db8:${(ipCounter + Math.floor(Math.random() * 60_000)).toString(16)}::1`;
+  }
+  async get(path: string): Promise<Response> {
+    const response = await this.fetcher(
+      new Request(`${BASE}${path}`, { headers: this.headers(), redirect: 'manual' }),
+    );
+    this.jar.take(response);
+    return response;
+  }
+  async post(path: string, fields: Record<string, string>, origin = BASE): Promise<Response> {
+    const headers = this.headers();
+    headers.set('content-type', 'application/x-www-form-urlencoded');
+    headers.set('origin', origin);
+    const response = await this.fetcher(
+      new Request(`${BASE}${path}`, {
+        method: 'POST',
+        headers,
+        body: new URLSearchParams(fields).toString(),
+        redirect: 'manual',
+      }),
+    );
+    this.jar.take(response);
+    return response;
+  }
+  private headers(): Headers {
+    const headers = new Headers({ accept: 'text/html', 'cf-connecting-ip': this.ip });
+    if (this.jar.header()) headers.set('cookie', this.jar.header());
+    return headers;
+  }
+}
+
+const uniqueAddress = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+
+function outbox(iso: IsolatedWorker) {
+  const redis = createRedisClient({
+    url: env.UPSTASH_REDIS_REST_URL,
+    token: env.UPSTASH_REDIS_REST_TOKEN,
+    timeoutMs: 5_000,
+  });
+  return createOutboxMailer({ redis, keys: createKeys(iso.prefix), timeoutMs: 5_000 });
+}
+
+async function mailsTo(iso: IsolatedWorker, address: string) {
+  return (await outbox(iso).list()).filter((m) => m.to === address.trim().toLowerCase());
+}
+
+async function latestCode(iso: IsolatedWorker, address: string): Promise<string> {
+  const [newest] = await mailsTo(iso, address);
+  const code = /\b(\d{6})\b/.exec(newest?.text ?? '')?.[1];
+  if (!code) throw new Error('no code in the outbox for this address');
+  return code;
+}
+
+async function requestCode(b: Browser, email: string, returnTo: string, intent = 'access') {
+  return b.post('/_paywall/v1/sign-in', { email, intent, returnTo });
+}
+
+async function signIn(iso: IsolatedWorker, b: Browser, email: string, returnTo: string) {
+  const sent = await requestCode(b, email, returnTo);
+  expect(sent.status).toBe(303);
+  return b.post('/_paywall/v1/sign-in/verify', {
+    code: await latestCode(iso, email),
+    returnTo,
+  });
+}
+
+const isWalled = (html: string) => html.includes('data-pw-variant="wall"');
+
+/** Pays for a monthly plan from browser `b`'s prompt, as `email` at Stripe. */
+async function pay(iso: IsolatedWorker, b: Browser, email: string, returnTo: string) {
+  const posted = await b.post('/_paywall/v1/checkout', { plan: 'monthly', returnTo });
+  expect(posted.status).toBe(303);
+  const sessionId = new URL(posted.headers.get('location') ?? '').pathname.split('/').pop() ?? '';
+  const paid = await iso.control<{ redirectUrl: string }>(
+    `/_control/checkout/sessions/${sessionId}/pay`,
+    { outcome: 'success', email },
+  );
+  const back = await b.get(new URL(paid.redirectUrl).pathname + new URL(paid.redirectUrl).search);
+  expect(back.status).toBe(303);
+  expect(b.jar.get(ENT)).toBeTruthy();
+}
+
+describe('a supporter gets access on another device with an e-mailed code', () => {
+  it('pays in browser A; browser B is walled, signs in with the code, and reads the same article whole', async () => {
+    const iso = await isolatedWorker({ meter: { limit: 1 } });
+    const [first, second] = ARTICLES;
+    if (!first || !second) throw new Error('demo articles');
+    const email = uniqueAddress('Supporter');
+    const a = new Browser(iso.fetcher);
+    await pay(iso, a, email, first.path);
+
+    const b = new Browser(iso.fetcher);
+    await b.get(first.path); // B's one free article
+    const walled = await b.get(second.path);
+    const wallHtml = await walled.text();
+    expect(isWalled(wallHtml)).toBe(true);
+    expect(wallHtml).toContain('Get access on this device');
+
+    // The address as the reader types it on the phone: other case, spaces around it.
+    const verified = await signIn(iso, b, `  ${email.toUpperCase()} `, second.path);
+    expect(verified.status).toBe(303);
+    expect(verified.headers.get('location')).toBe(second.path);
+    expect(b.jar.get(ENT)).toBeTruthy();
+    expect(b.jar.get(ACCT)).toBeTruthy();
+    expect(b.jar.get(SIGNIN)).toBeUndefined();
+
+    const whole = await b.get(second.path);
+    const html = await whole.text();
+    expect(whole.headers.get('paywall-decision')).toBe('granted; reason=subscriber');
+    expect(isWalled(html)).toBe(false);
+    for (const paragraph of second.paragraphs) expect(html).toContain(paragraph.slice(0, 60));
+  });
+
+  it('an address nobody paid with: the code works, the page says no supporter uses it, and nothing is granted', async () => {
+    const iso = await isolatedWorker({ meter: { limit: 1 } });
+    const b = new Browser(iso.fetcher);
+    const response = await signIn(iso, b, uniqueAddress('nobody'), '/2026/11/x');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('No supporter account uses this address');
+    expect(b.jar.get(ACCT)).toBeUndefined();
+    expect(b.jar.get(ENT)).toBeUndefined();
+  });
+});
+
+describe('no account enumeration', () => {
+  it('a known and an unknown address get the same status, headers and page', async () => {
+    const iso = await isolatedWorker();
+    const known = uniqueAddress('known');
+    await pay(iso, new Browser(iso.fetcher), known, '/2026/11/a');
+    const answers = [];
+    for (const email of [known, uniqueAddress('unknown')]) {
+      const b = new Browser(iso.fetcher);
+      const sent = await requestCode(b, email, '/2026/11/a');
+      const page = await b.get(sent.headers.get('location') ?? '');
+      const headers = [...sent.headers].filter(([k]) => k !== 'set-cookie' && k !== 'x-request-id');
+      answers.push({
+        status: sent.status,
+        headers,
+        location: sent.headers.get('location'),
+        cookieNames: b.jar.header().replace(/=[^;]*/g, ''),
+        page: (await page.text()).replace(/[A-Za-z0-9_-]{40,}/g, ''),
+      });
+      expect(await mailsTo(iso, email)).toHaveLength(1);
+    }
+    expect(answers[1]).toEqual(answers[0]);
+  });
+});
+
+describe('codes: once, for 10 minutes, from the asking browser, 5 attempts', () => {
+  it('a used code is refused', async () => {
+    const iso = await isolatedWorker({ accounts: { registration: { enabled: true } } });
+    const b = new Browser(iso.fetcher);
+    const email = uniqueAddress('used');
+    await requestCode(b, email, '/2026/11/a');
+    const code = await latestCode(iso, email);
+    const signinCookie = b.jar.get(SIGNIN) ?? '';
+    expect(
+      (await b.post('/_paywall/v1/sign-in/verify', { code, returnTo: '/2026/11/a' })).status,
+    ).toBe(303);
+    // The same code again, with the same pending cookie put back.
+    b.jar.set(SIGNIN, signinCookie);
+    const again = await b.post('/_paywall/v1/sign-in/verify', { code, returnTo: '/2026/11/a' });
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain('no longer works');
+  });
+
+  it('a replaced code is refused, and the new one works', async () => {
+    const iso = await isolatedWorker({ accounts: { registration: { enabled: true } } });
+    const b = new Browser(iso.fetcher);
+    const email = uniqueAddress('replaced');
+    await requestCode(b, email, '/2026/11/a');
+    const old = await latestCode(iso, email);
+    await requestCode(b, email, '/2026/11/a');
+    const fresh = await latestCode(iso, email);
+    if (old === fresh) return; // one in a million: the same digits twice proves nothing here
+    const refused = await b.post('/_paywall/v1/sign-in/verify', { code: old, returnTo: '/' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('That code is not right');
+    expect(
+      (await b.post('/_paywall/v1/sign-in/verify', { code: fresh, returnTo: '/' })).status,
+    ).toBe(303);
+  });
+
+  it('a code asked for in another browser is refused here', async () => {
+    const iso = await isolatedWorker({ accounts: { registration: { enabled: true } } });
+    const email = uniqueAddress('other-browser');
+    const asking = new Browser(iso.fetcher);
+    const stranger = new Browser(iso.fetcher);
+    await requestCode(stranger, email, '/'); // the stranger's own pending cookie, then…
+    await requestCode(asking, email, '/'); // …the owner asks: theirs is the live code
+    const code = await latestCode(iso, email);
+    const refused = await stranger.post('/_paywall/v1/sign-in/verify', { code, returnTo: '/' });
+    expect(refused.status).toBe(400);
+    expect(stranger.jar.get(ACCT)).toBeUndefined();
+    expect((await asking.post('/_paywall/v1/sign-in/verify', { code, returnTo: '/' })).status).toBe(
+      303,
+    );
+  });
+
+  it('an expired code is refused (the code and the pending cookie both end)', async () => {
+    const iso = await isolatedWorker({ accounts: { registration: { enabled: true } } });
+    const b = new Browser(iso.fetcher);
+    const email = uniqueAddress('expired');
+    await requestCode(b, email, '/');
+    const code = await latestCode(iso, email);
+    // Expire the stored code as Redis would after 10 minutes.
+    const redis = createRedisClient({
+      url: env.UPSTASH_REDIS_REST_URL,
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+      timeoutMs: 5_000,
+    });
+    const codeKeys = await redis.keys(`${iso.prefix}signin-code:*`);
+    expect(codeKeys).toHaveLength(1);
+    await redis.del(...codeKeys);
+    const refused = await b.post('/_paywall/v1/sign-in/verify', { code, returnTo: '/' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('expired');
+    expect(b.jar.get(ACCT)).toBeUndefined();
+  });
+
+  it('six wrong codes: the sixth is locked, with a readable page, and the right code no longer works', async () => {
+    const iso = await isolatedWorker({ accounts: { registration: { enabled: true } } });
+    const b = new Browser(iso.fetcher);
+    const email = uniqueAddress('locked');
+    await requestCode(b, email, '/');
+    const code = await latestCode(iso, email);
+    const wrong = code === '000000' ? '000001' : '000000';
+    const statuses: number[] = [];
+    let last = '';
+    for (let i = 0; i < 6; i += 1) {
+      const r = await b.post('/_paywall/v1/sign-in/verify', { code: wrong, returnTo: '/' });
+      statuses.push(r.status);
+      last = await r.text();
+    }
+    // Five attempts: four are told how many are left, the fifth locks the code.
+    expect(statuses).toEqual([400, 400, 400, 400, 429, 429]);
+    expect(last).toContain('Too many wrong codes');
+    const right = await b.post('/_paywall/v1/sign-in/verify', { code, returnTo: '/' });
+    expect(right.status).toBe(429);
+    expect(b.jar.get(ACCT)).toBeUndefined();
+  });
+});
+
+describe('the registration wall', () => {
+  it('an exhausted reader registers and reads N more; another browser signed in carries on the count and stops at the new limit', async () => {
+    const iso = await isolatedWorker({
+      meter: { limit: 2 },
+      accounts: { registration: { enabled: true, extraArticles: 2 } },
+    });
+    const paths = ARTICLES.map((a) => a.path);
+    const a = new Browser(iso.fetcher);
+    expect(isWalled(await (await a.get(paths[0] ?? '')).text())).toBe(false);
+    expect(isWalled(await (await a.get(paths[1] ?? '')).text())).toBe(false);
+    const wall = await (await a.get(paths[2] ?? '')).text();
+    expect(isWalled(wall)).toBe(true);
+    expect(wall).toContain('Register for free to read 2 more articles this month.');
+
+    const email = uniqueAddress('register');
+    await requestCode(a, email, paths[2] ?? '/', 'register');
+    const registered = await a.post('/_paywall/v1/sign-in/verify', {
+      code: await latestCode(iso, email),
+      returnTo: paths[2] ?? '/',
+      intent: 'register',
+    });
+    expect(registered.status).toBe(303);
+    expect(a.jar.get(ACCT)).toBeTruthy();
+    // 2 read anonymously, carried into the account: 2 more of the 4.
+    const third = await a.get(paths[2] ?? '');
+    expect(third.headers.get('paywall-decision')).toBe('granted; reason=metered');
+    expect(await third.text()).toContain('1 free article left this month.');
+
+    const b = new Browser(iso.fetcher);
+    expect((await signIn(iso, b, email, paths[3] ?? '/')).status).toBe(303);
+    const fourth = await b.get(paths[3] ?? '');
+    expect(fourth.headers.get('paywall-decision')).toBe('granted; reason=metered');
+    const fifth = await b.get(paths[4] ?? '');
+    expect(fifth.headers.get('paywall-decision')).toBe('denied; reason=meter_exhausted');
+    const fifthHtml = await fifth.text();
+    expect(fifthHtml).not.toContain('Register for free');
+    expect(fifthHtml).toContain('signed in on this device');
+    // And A, the same account, is at the limit too.
+    expect((await a.get(paths[5] ?? '')).headers.get('paywall-decision')).toBe(
+      'denied; reason=meter_exhausted',
+    );
+  });
+
+  it('off by default: the wall offers no registration and an unknown address is not signed in', async () => {
+    const iso = await isolatedWorker({ meter: { limit: 1 } });
+    const b = new Browser(iso.fetcher);
+    await b.get(ARTICLES[0]?.path ?? '');
+    const wall = await (await b.get(ARTICLES[1]?.path ?? '')).text();
+    expect(isWalled(wall)).toBe(true);
+    expect(wall).not.toContain('Register for free');
+  });
+});
+
+describe('sign out', () => {
+  it('clears this device’s account and entitlement cookies, keeps its reader id, and the article is walled again', async () => {
+    const iso = await isolatedWorker({ meter: { limit: 1 } });
+    const email = uniqueAddress('signout');
+    await pay(iso, new Browser(iso.fetcher), email, '/');
+    const b = new Browser(iso.fetcher);
+    await b.get(ARTICLES[0]?.path ?? '');
+    const path = ARTICLES[1]?.path ?? '';
+    expect((await signIn(iso, b, email, path)).status).toBe(303);
+    const rid = b.jar.get(RID);
+    expect((await b.get(path)).headers.get('paywall-decision')).toBe('granted; reason=subscriber');
+    const out = await b.post('/_paywall/v1/sign-out', { returnTo: path });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe(path);
+    expect(b.jar.get(ACCT)).toBeUndefined();
+    expect(b.jar.get(ENT)).toBeUndefined();
+    expect(b.jar.get(RID)).toBe(rid);
+    expect(isWalled(await (await b.get(path)).text())).toBe(true);
+  });
+});
+
+describe('a reader who registers and later pays is one person', () => {
+  it('paid while signed in on A: B signs in later, or was already signed in, and reads whole', async () => {
+    const iso = await isolatedWorker({
+      meter: { limit: 1 },
+      accounts: { registration: { enabled: true } },
+    });
+    const email = uniqueAddress('one-person');
+    const a = new Browser(iso.fetcher);
+    const b = new Browser(iso.fetcher);
+    expect((await signIn(iso, a, email, '/')).status).toBe(303);
+    expect((await signIn(iso, b, email, '/')).status).toBe(303);
+    // Exhaust B's account meter (limit 1 + 2).
+    for (const article of ARTICLES.slice(0, 3)) await b.get(article.path);
+    const walledPath = ARTICLES[3]?.path ?? '';
+    expect(isWalled(await (await b.get(walledPath)).text())).toBe(true);
+    // A pays at Stripe with a different address: the account, not the address, links them.
+    await pay(iso, a, uniqueAddress('card-address'), '/');
+    const after = await b.get(walledPath);
+    expect(after.headers.get('paywall-decision')).toBe('granted; reason=subscriber');
+    expect(b.jar.get(ENT)).toBeTruthy();
+  });
+});
