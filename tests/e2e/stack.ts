@@ -54,6 +54,11 @@ const INSPECTOR_OFF = '{"e2e":"wrangler inspector proxy off"}';
 export interface StackOptions {
   /** Origins besides the worker's own whose forms may post to checkout (`allowedOrigins`). */
   allowedOrigins?: string[];
+  /**
+   * Merged (objects deeply, anything else replaced) into the PAYWALL_CONFIG built here, e.g.
+   * `{ accounts: { registration: { enabled: true } } }`. Default: nothing added.
+   */
+  paywallConfig?: Record<string, unknown>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -67,6 +72,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
+  const paywallConfig = mergeConfig(
+    {
+      entitlements: { tokenTtlSeconds: TOKEN_TTL_SECONDS },
+      allowedOrigins: options.allowedOrigins ?? [],
+    },
+    options.paywallConfig ?? {},
+  );
+  // Refused here, with zod's message, rather than as a worker that never turns healthy.
+  const { offers } = paywallConfigSchema.parse(paywallConfig);
   const dir = await mkdtemp(join(tmpdir(), 'edge-paywall-e2e-'));
   // Also when vitest exits on Ctrl-C without running the global teardown: the children are
   // killed by bench/support/child.ts's own exit hook, the in-process servers die with us.
@@ -100,7 +114,8 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     secretKey: 'sk_test_local',
     webhookSecret,
     webhookUrl: `${url}/_paywall/v1/webhooks/stripe`,
-    prices: pricesForOffers(paywallConfigSchema.parse({}).offers),
+    // The emulator knows the prices of the offers this worker will show.
+    prices: pricesForOffers(offers),
   });
   cleanup.add('stripe-local', () => stripe.close());
   const origin = await startDemoOrigin({ port: 0 });
@@ -119,10 +134,7 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     STRIPE_SECRET_KEY: 'sk_test_local',
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_API_BASE: stripe.url,
-    PAYWALL_CONFIG: JSON.stringify({
-      entitlements: { tokenTtlSeconds: TOKEN_TTL_SECONDS },
-      allowedOrigins: options.allowedOrigins ?? [],
-    }),
+    PAYWALL_CONFIG: JSON.stringify(paywallConfig),
   };
   // `--var NAME:VALUE` splits at the first colon only, so URLs and JSON pass unchanged.
   const args = [
@@ -172,6 +184,23 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     stop: () => cleanup.run(),
   };
 }
+
+/** `extra` over `base`: plain objects merge key by key, anything else (arrays too) replaces. */
+function mergeConfig(
+  base: Record<string, unknown>,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const before = merged[key];
+    merged[key] =
+      isPlainObject(before) && isPlainObject(value) ? mergeConfig(before, value) : value;
+  }
+  return merged;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 interface HealthBody {
   redis?: { status?: string };
