@@ -196,6 +196,7 @@ function readerInput(
     id: cookies.readerId,
     token: cookies.token,
     userId: opts.userId,
+    account: cookies.account,
     ip,
     userAgent,
   };

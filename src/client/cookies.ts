@@ -1,5 +1,7 @@
 import {
+  ACCOUNT_COOKIE,
   ENTITLEMENT_COOKIE,
+  MAX_ACCOUNT_COOKIE_LENGTH,
   MAX_READER_ID_LENGTH,
   READER_COOKIE,
   READER_COOKIE_MAX_AGE_SECONDS,
@@ -14,12 +16,14 @@ const COOKIE_VALUE = /^[A-Za-z0-9._-]*$/;
 export interface PaywallCookies {
   readerId?: string;
   token?: string;
+  /** The account signed in on this device (`__Host-paywall_acct`, set by the sign-in pages). */
+  account?: string;
   /** A token cookie too large to be ours: not sent on, and cleared. */
   oversizedToken?: boolean;
 }
 
 /**
- * Our two cookies from a `Cookie` header; the site's own cookies are left alone. Values the
+ * Our cookies from a `Cookie` header; the site's own cookies are left alone. Values the
  * access API would refuse are dropped here, so a reader cannot turn a decision into an error
  * by crafting a cookie: an overlong reader id is treated as none (a new reader, as clearing
  * cookies would give), an oversized token as invalid.
@@ -36,6 +40,8 @@ export function readPaywallCookies(header: string | null): PaywallCookies {
     // First occurrence wins, as in browsers' ordering (longest path first, then oldest).
     if (name === READER_COOKIE) {
       if (value.length <= MAX_READER_ID_LENGTH) found.readerId ??= value;
+    } else if (name === ACCOUNT_COOKIE) {
+      if (value.length <= MAX_ACCOUNT_COOKIE_LENGTH) found.account ??= value;
     } else if (name === ENTITLEMENT_COOKIE) {
       if (value.length <= MAX_TOKEN_BYTES) found.token ??= value;
       else found.oversizedToken = true;

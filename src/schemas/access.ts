@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_READER_ID_LENGTH } from './cookies';
+import { MAX_ACCOUNT_COOKIE_LENGTH, MAX_READER_ID_LENGTH } from './cookies';
 
 /** No whitespace or control characters; ids go into Redis set members, never key names. */
 const ARTICLE_ID = /^[^\s\p{Cc}]+$/u;
@@ -47,6 +47,10 @@ export const AccessRequestSchema = z
           .max(256)
           .optional()
           .openapi({ description: "The site's own signed-in user id" }),
+        account: z.string().max(MAX_ACCOUNT_COOKIE_LENGTH).optional().openapi({
+          description:
+            'The `__Host-paywall_acct` cookie as set by the sign-in pages: the account signed in on this device. A value we did not sign is ignored.',
+        }),
         // zod-openapi publishes both as `format: ip`, which is no format: name them.
         ip: z
           .union([z.ipv4(), z.ipv6()])

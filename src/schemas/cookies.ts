@@ -16,3 +16,6 @@ export const READER_COOKIE_MAX_AGE_SECONDS = 400 * 86_400;
 
 /** The longest reader id the access API accepts (`reader.id`); ours are far shorter. */
 export const MAX_READER_ID_LENGTH = 256;
+
+/** The longest account cookie the access API accepts (`reader.account`); ours are 66 characters. */
+export const MAX_ACCOUNT_COOKIE_LENGTH = 256;

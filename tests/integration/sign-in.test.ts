@@ -367,3 +367,35 @@ describe('a reader who registers and later pays is one person', () => {
     expect(b.jar.get(ENT)).toBeTruthy();
   });
 });
+
+describe('sites with their own edge middleware pass the account cookie to the access API', () => {
+  it('reader.account meters the account with the registered limit; a forged one is ignored', async () => {
+    const iso = await isolatedWorker({
+      meter: { limit: 1 },
+      accounts: { registration: { enabled: true, extraArticles: 2 } },
+    });
+    const b = new Browser(iso.fetcher);
+    expect((await signIn(iso, b, uniqueAddress('api'), '/')).status).toBe(303);
+    const account = b.jar.get(ACCT) ?? '';
+    const ask = async (reader: Record<string, string>, id: string) => {
+      const r = await iso.fetcher(
+        new Request(`${BASE}/_paywall/v1/access`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: 'Bearer test-key-primary-0123456789',
+          },
+          body: JSON.stringify({ article: { id }, reader }),
+        }),
+      );
+      expect(r.status).toBe(200);
+      return (await r.json()) as { access: string; meter: { limit: number; used: number } | null };
+    };
+    const first = await ask({ account }, 'api/one');
+    expect(first.meter).toMatchObject({ limit: 3, used: 1 });
+    // Another device's reader id, the same account: the same count.
+    expect((await ask({ account }, 'api/two')).meter).toMatchObject({ limit: 3, used: 2 });
+    const forged = await ask({ account: `${account.slice(0, -2)}xx` }, 'api/three');
+    expect(forged.meter).toMatchObject({ limit: 1, used: 1 });
+  });
+});
