@@ -68,7 +68,7 @@ export function createOutboxMailer(deps: {
           timeoutMs,
         );
       } catch (error) {
-        throw new MailError(`outbox: the message could not be kept (${failure(error)})`);
+        throw new MailError(`outbox: the message could not be kept (${failure(error, timeoutMs)})`);
       }
     },
     async list() {
@@ -79,7 +79,9 @@ export function createOutboxMailer(deps: {
           timeoutMs,
         );
       } catch (error) {
-        throw new MailError(`outbox: the messages could not be read (${failure(error)})`);
+        throw new MailError(
+          `outbox: the messages could not be read (${failure(error, timeoutMs)})`,
+        );
       }
       const oldest = now() - OUTBOX_TTL_MS;
       return (Array.isArray(raw) ? raw : [])
@@ -89,9 +91,15 @@ export function createOutboxMailer(deps: {
   };
 }
 
-/** Why, in words that carry nothing of the message or of Redis's answer. */
-function failure(error: unknown): string {
-  return error instanceof DeadlineExceeded ? `Redis gave ${error.message}` : 'Redis failed';
+/**
+ * Why, in words that carry nothing of the message or of Redis's answer. Our deadline and the
+ * client's own abort signal (src/redis/client.ts) both fire at `timeoutMs`: either may win.
+ */
+function failure(error: unknown, timeoutMs: number): string {
+  const timedOut =
+    error instanceof DeadlineExceeded ||
+    (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'));
+  return timedOut ? `Redis gave no answer within ${timeoutMs} ms` : 'Redis failed';
 }
 
 function parseMessage(raw: unknown): OutboxMessage | null {
