@@ -36,6 +36,11 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
       { name: 'access', description: 'The access decision the site asks for every article view' },
       { name: 'billing', description: 'Checkout, the customer portal and Stripe webhooks' },
       { name: 'prompt', description: 'The support prompt for sites that draw their own wall' },
+      {
+        name: 'accounts',
+        description:
+          'Sign-in with an e-mailed code: access on any device, the registration wall, sign-out',
+      },
       { name: 'keys', description: 'Public keys that verify entitlement tokens' },
       { name: 'operations', description: 'Health' },
     ],
