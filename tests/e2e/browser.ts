@@ -1,5 +1,7 @@
 /// <reference types="node" />
 
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   type Browser,
   type BrowserContext,
@@ -164,3 +166,127 @@ export async function entitlement(context: BrowserContext): Promise<EntitlementC
   const payload = cookie.value.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility and the development outbox (tests/e2e/identity.e2e.ts).
+
+/** The widths every page is checked at: a small phone and a desktop. */
+export const AXE_WIDTHS: readonly number[] = [320, 1280];
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+let axeSource: string | undefined;
+
+/**
+ * axe-core's default rules on the page as it is now. The source is evaluated through the
+ * DevTools protocol, not added as a `<script>`: our own pages forbid inline scripts
+ * (`default-src 'none'`), and the check must not loosen the policy it runs under.
+ */
+export async function axeCheck(
+  page: Page,
+): Promise<{ violations: AxeViolation[]; passes: number }> {
+  axeSource ??= readFileSync(
+    resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'),
+    'utf8',
+  );
+  if ((await page.evaluate('typeof globalThis.axe')) === 'undefined') {
+    await page.evaluate(axeSource);
+  }
+  return page.evaluate(async () => {
+    type Result = { violations: AxeViolation[]; passes: unknown[] };
+    const axe = (globalThis as unknown as { axe: { run(): Promise<Result> } }).axe;
+    const result = await axe.run();
+    // Only what the assertion and its message need: the full result does not serialise.
+    return {
+      violations: result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      })),
+      passes: result.passes.length,
+    };
+  });
+}
+
+export function describeAxeViolations(violations: AxeViolation[]): string {
+  return violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} ${v.helpUrl}\n` +
+        v.nodes.map((n) => `    ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`).join('\n'),
+    )
+    .join('\n');
+}
+
+/**
+ * No axe-core violations on the page at each width (the page is resized in place, then put back
+ * to its own size). `what` names the page in the failure message.
+ */
+export async function expectAccessible(
+  page: Page,
+  what: string,
+  widths: readonly number[] = AXE_WIDTHS,
+): Promise<void> {
+  const original = page.viewportSize() ?? { width: 1280, height: 900 };
+  try {
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: original.height });
+      const { violations, passes } = await axeCheck(page);
+      const message = `${what} at ${width} px:\n${describeAxeViolations(violations)}`;
+      expect(violations, message).toEqual([]);
+      expect(passes, `${what} at ${width} px: axe-core checked too little`).toBeGreaterThan(5);
+    }
+  } finally {
+    await page.setViewportSize(original);
+  }
+}
+
+/** The dev outbox page of the context's worker (ENVIRONMENT=development only). */
+export const DEV_OUTBOX_PATH = '/_paywall/dev/outbox';
+
+/**
+ * The sign-in code in the newest message to `address`, read from the dev outbox page as a
+ * person would, in another page of the same browser context (closed afterwards). Reloads until
+ * the message is listed.
+ */
+export async function codeFromOutbox(context: BrowserContext, address: string): Promise<string> {
+  const page = await context.newPage();
+  try {
+    await page.goto(DEV_OUTBOX_PATH);
+    return await codeOnOutboxPage(page, address);
+  } finally {
+    await page.close();
+  }
+}
+
+/** On an open dev outbox page: the code in the newest message to `address`. */
+export async function codeOnOutboxPage(page: Page, address: string): Promise<string> {
+  // The outbox lists the address as the worker normalised it (trimmed, lower case).
+  const to = new RegExp(`· to ${escapeRegExp(address.trim().toLowerCase())}$`);
+  const message = page.locator('article').filter({ has: page.locator('.meta', { hasText: to }) });
+  await expect
+    .poll(
+      async () => {
+        if ((await message.count()) > 0) return true;
+        await page.reload();
+        return (await message.count()) > 0;
+      },
+      { message: 'a message to the address in the dev outbox' },
+    )
+    .toBe(true);
+  // Newest first: the first message to the address is the latest code.
+  const text = await seen(message.first().locator('pre').first());
+  const code = /^\s*(\d{6})\s*$/m.exec(text)?.[1];
+  if (!code) throw new Error('the newest message to the address carries no 6-digit code');
+  return code;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
