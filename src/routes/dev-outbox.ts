@@ -1,8 +1,10 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import { AppError, errorResponse } from '../errors';
 import type { OutboxMessage } from '../mail/outbox';
 import { escapeHtml as e } from '../prompt/format';
+import { errorResponse as errorResponseDoc } from '../schemas/error';
 import type { Services } from '../services';
 
 /**
@@ -26,6 +28,48 @@ type DevOutboxEnv = {
 };
 
 export const DEV_OUTBOX_PATH = '/dev/outbox';
+
+/**
+ * The route's entry in the OpenAPI document (registered by src/routes/docs.ts): it is a plain
+ * Hono route, so that outside development it is indistinguishable from an unknown path.
+ */
+export const devOutboxOpenApi = createRoute({
+  method: 'get',
+  path: `/_paywall${DEV_OUTBOX_PATH}`,
+  operationId: 'devOutbox',
+  tags: ['accounts'],
+  summary: 'Development only: the e-mail the outbox mailer kept (10 minutes, newest 200)',
+  description:
+    'Exists only when ENVIRONMENT is `development` and MAILER is `outbox` (the `npm start` default): read the sign-in codes here. Everywhere else it is a 404 like any unknown path. `?format=json` gives `{ messages }`.',
+  security: [],
+  request: {
+    query: z.object({ format: z.enum(['json']).optional() }),
+  },
+  responses: {
+    200: {
+      description: 'The kept messages, as a page, or as JSON with `format=json`',
+      content: {
+        'text/html': { schema: z.string() },
+        'application/json': {
+          schema: z.object({
+            messages: z.array(
+              z.object({
+                id: z.string(),
+                to: z.string(),
+                subject: z.string(),
+                text: z.string(),
+                html: z.string(),
+                sentAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    404: errorResponseDoc('Not in development, or MAILER is not `outbox`'),
+    503: errorResponseDoc('Redis unreachable'),
+  },
+});
 
 const PAGE_HEADERS = {
   'Cache-Control': 'no-store',

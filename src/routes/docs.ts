@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { DOCS_ASSET_PATHS, DOCS_HEADERS, docsPage } from '../docs/page';
 import { AppError, errorResponse } from '../errors';
 import type { AppEnv } from '../http/context';
+import { devOutboxOpenApi } from './dev-outbox';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with
@@ -22,6 +23,7 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
     description:
       "The site's API key (SITE_API_KEYS); `local-dev-key` works only in local development.",
   });
+  app.openAPIRegistry.registerPath(devOutboxOpenApi);
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
     info: {
