@@ -1,36 +1,47 @@
 import { runAccessBench } from './access/run';
 import { runClientBench } from './client/run';
 import { runProxyBench } from './proxy/run';
+import { type BenchResults, writePerformanceDoc } from './support/performance-doc';
 
 /**
  * `npm run bench`: runs every bench in turn; `npm run bench -- proxy` (or `access`,
- * `client`) runs the named ones only. Missed goals are printed (PASS/FAIL), not turned into
- * an exit code, because a bench on a noisy machine is evidence, not a gate; the exit code is
- * non-zero only when a bench crashed or an unknown bench was named.
+ * `client`) runs the named ones only. Then docs/performance.md is rewritten from the
+ * results just printed (benches not run keep their last results), so the page never goes
+ * stale. Missed goals are printed (PASS/FAIL), not turned into an exit code, because a bench
+ * on a noisy machine is evidence, not a gate; the exit code is non-zero only when a bench
+ * crashed, the page could not be written, or an unknown bench was named.
  */
-const benches: { name: string; run: () => Promise<unknown> }[] = [
-  { name: 'access', run: runAccessBench },
-  { name: 'proxy', run: runProxyBench },
-  { name: 'client', run: runClientBench },
-];
+const benches = {
+  access: runAccessBench,
+  proxy: runProxyBench,
+  client: runClientBench,
+} satisfies { [K in keyof BenchResults]-?: () => Promise<BenchResults[K]> };
+type BenchName = keyof typeof benches;
+const names = Object.keys(benches) as BenchName[];
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const unknown = asked.filter((name) => !benches.some((b) => b.name === name));
+const unknown = asked.filter((name) => !names.includes(name as BenchName));
 if (unknown.length > 0) {
-  console.error(
-    `[bench] unknown bench: ${unknown.join(', ')} (known: ${benches.map((b) => b.name).join(', ')})`,
-  );
+  console.error(`[bench] unknown bench: ${unknown.join(', ')} (known: ${names.join(', ')})`);
   process.exit(2);
 }
 
 let crashed = false;
-for (const bench of benches) {
-  if (asked.length > 0 && !asked.includes(bench.name)) continue;
+const fresh: BenchResults = {};
+for (const name of names) {
+  if (asked.length > 0 && !asked.includes(name)) continue;
   try {
-    await bench.run();
+    // Each bench returns the result it printed; the page is written from exactly that.
+    Object.assign(fresh, { [name]: await benches[name]() });
   } catch (error) {
     crashed = true;
-    console.error(`[bench] ${bench.name} crashed:`, error);
+    console.error(`[bench] ${name} crashed:`, error);
   }
+}
+try {
+  console.log(`[bench] wrote ${writePerformanceDoc(fresh)}`);
+} catch (error) {
+  crashed = true;
+  console.error('[bench] could not write docs/performance.md:', error);
 }
 process.exit(crashed ? 1 : 0);
