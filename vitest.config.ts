@@ -1,7 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
-// Every test runs inside workerd through the real worker entry (src/index.ts).
+// The workerd suite: every test here runs inside workerd through the real worker entry
+// (src/index.ts). The pure modules' tests run in plain Node instead (tests/unit, its own
+// config, `npm run test:unit`), so they are excluded here.
 // Local servers the tests talk to (upstash-local on real Redis and on the embedded
 // backend, a hanging TCP server, a closed port) start in Node in tests/global-setup.ts;
 // their addresses reach the worker as bindings through provide/inject.
@@ -59,7 +61,7 @@ export default defineConfig({
   test: {
     globalSetup: ['./tests/global-setup.ts'],
     include: ['tests/**/*.test.ts'],
-    exclude: ['tests/e2e/**', 'tests/examples/**', 'node_modules/**'],
+    exclude: ['tests/unit/**', 'tests/e2e/**', 'tests/examples/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

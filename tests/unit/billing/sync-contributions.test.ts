@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import type { ContributionAccess } from '../../src/billing/offers';
-import { disputeHolds, recordFromPayment, recordFromSubscription } from '../../src/billing/sync';
+import type { ContributionAccess } from '../../../src/billing/offers';
+import { disputeHolds, recordFromPayment, recordFromSubscription } from '../../../src/billing/sync';
 
 // Whether a contribution grants access is decided from the amounts Stripe holds (what the
 // subscription's prices charge, what the payment received), in the configured currency.

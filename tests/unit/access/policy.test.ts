@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccess } from '../../src/access/policy';
-import type { MeterResult } from '../../src/meter/meter';
+import { decideAccess } from '../../../src/access/policy';
+import type { MeterResult } from '../../../src/meter/meter';
 
 const resetsAt = new Date('2026-12-01T00:00:00Z');
 const meter = (

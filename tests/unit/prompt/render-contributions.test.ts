@@ -4,9 +4,9 @@ import {
   DEFAULT_OFFERS,
   type Offers,
   offersSchema,
-} from '../../src/billing/offers';
-import { DEFAULT_COPY, promptCopySchema } from '../../src/prompt/copy';
-import { renderPrompt } from '../../src/prompt/render';
+} from '../../../src/billing/offers';
+import { DEFAULT_COPY, promptCopySchema } from '../../../src/prompt/copy';
+import { renderPrompt } from '../../../src/prompt/render';
 
 // The prompt says what each choice gives, from the same thresholds billing applies: no amount
 // is advertised as unlocking what the server would not grant, and thanks-only is said aloud.

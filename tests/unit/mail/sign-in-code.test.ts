@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeSignInCode, IGNORE_LINE, type SignInPurpose } from '../../src/mail/sign-in-code';
+import { composeSignInCode, IGNORE_LINE, type SignInPurpose } from '../../../src/mail/sign-in-code';
 
 // The sign-in code e-mail: what it says in both parts, that the HTML escapes everything it is
 // given, and that it carries nothing remote (no images, no links).

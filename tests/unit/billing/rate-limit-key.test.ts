@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rateLimitKeyForIp, rateLimitNetworkKeyForIp } from '../../src/billing/rate-limit-key';
+import { rateLimitKeyForIp, rateLimitNetworkKeyForIp } from '../../../src/billing/rate-limit-key';
 
 // Hostile spellings: each row must land on the key of the canonical address, so stepping to
 // the next address in a /64, or respelling the same one, never buys a fresh budget.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeReturnPath } from '../../src/http/return-to';
+import { safeReturnPath } from '../../../src/http/return-to';
 
 const SITE = 'https://news.example';
 
@@ -120,6 +120,21 @@ const ALLOWED: Array<[string, string | undefined, string]> = [
   ['a slash inside the query', '/a?//evil.example', '/a?//evil.example'],
   ['a slash inside the fragment', '/a#//evil.example', '/a#//evil.example'],
 ];
+
+describe('safeReturnPath: the short table', () => {
+  it.each([
+    [undefined, '/'],
+    ['/2026/11/story?x=1#c', '/2026/11/story?x=1#c'],
+    ['https://evil.example/', null],
+    ['//evil.example', null],
+    ['/\\evil.example', null],
+    ['javascript:alert(1)', null],
+    ['/_paywall/v1/access', null],
+    [`/${'a'.repeat(600)}`, null],
+  ])('safeReturnPath(%s) = %s', (input, expected) => {
+    expect(safeReturnPath(input)).toBe(expected);
+  });
+});
 
 describe('safeReturnPath refuses every hostile spelling', () => {
   it(`tries ${HOSTILE.length} spellings`, () => {

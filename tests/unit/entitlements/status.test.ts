@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SubscriberRecord } from '../../src/entitlements/record';
-import { accessFromRecord } from '../../src/entitlements/status';
+import type { SubscriberRecord } from '../../../src/entitlements/record';
+import { accessFromRecord } from '../../../src/entitlements/status';
 
 const now = new Date('2026-11-27T12:00:00Z');
 const s = (iso: string) => Math.floor(Date.parse(iso) / 1000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarMonth, currentPeriod, rollingResetsAt } from '../../src/meter/period';
+import { calendarMonth, currentPeriod, rollingResetsAt } from '../../../src/meter/period';
 
 const at = (iso: string) => new Date(iso);
 
