@@ -55,14 +55,18 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
-  const started = Date.now();
-  [browser, registration] = await Promise.all([
+  const since = Date.now();
+  // Side by side; whatever started is kept, so afterAll stops it even when the other failed.
+  const [launched, started] = await Promise.allSettled([
     launchBrowser(),
     startStack({
       paywallConfig: { accounts: { registration: { enabled: true, extraArticles: 2 } } },
     }),
   ]);
-  console.log(`[e2e] registration stack up in ${Date.now() - started} ms`);
+  if (started.status === 'fulfilled') registration = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  for (const result of [launched, started]) if (result.status === 'rejected') throw result.reason;
+  console.log(`[e2e] registration stack up in ${Date.now() - since} ms`);
   const { context, page } = await reader();
   articles = await indexArticles(page);
   await context.close();
