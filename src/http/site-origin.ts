@@ -55,6 +55,13 @@ function requireTrustedFormOrigin(c: Context<AppEnv>): void {
 export function trustedFormOrigin(c: Context<AppEnv>): string | null {
   const origin = c.req.header('origin');
   if (origin === undefined) return null;
+  // A page with `Referrer-Policy: no-referrer` (a site may send it on its articles) makes the
+  // browser post its forms with `Origin: null`, even to the same origin. The browser's own
+  // `Sec-Fetch-Site` (no page or form can set it) still says where the form was: same-origin
+  // is ours. A sandboxed frame or another site's form is `cross-site`, and stays refused.
+  if (origin === 'null') {
+    return c.req.header('sec-fetch-site') === 'same-origin' ? new URL(c.req.url).origin : null;
+  }
   const { config, environment } = c.var.services;
   if (origin === new URL(c.req.url).origin || config.allowedOrigins.includes(origin)) return origin;
   // In local development only, a form from this machine (`http://127.0.0.1:<any port>`, e.g.

@@ -144,6 +144,24 @@ describe('forms from elsewhere, and other shapes, are refused before anything ha
     },
   );
 
+  it('Origin: null is ours only when the browser says the form was same-origin (Sec-Fetch-Site)', async () => {
+    const iso = await isolatedWorker();
+    const post = (site: string | null) => {
+      const request = form(
+        '/_paywall/v1/sign-in',
+        { email: unique('null-origin'), returnTo: '/' },
+        { origin: 'null' },
+      );
+      if (site !== null) request.headers.set('sec-fetch-site', site);
+      return iso.fetcher(request);
+    };
+    // A page sending Referrer-Policy: no-referrer makes Chromium post its forms this way.
+    expect((await post('same-origin')).status).toBe(303);
+    for (const site of ['cross-site', 'same-site', 'none', null]) {
+      expect((await post(site)).status).toBe(403);
+    }
+  });
+
   it('a page link with an unsafe returnTo leads back to "/" instead', async () => {
     const iso = await isolatedWorker();
     const r = await iso.fetcher(page('/_paywall/sign-in?intent=access&returnTo=//evil.example/x'));
