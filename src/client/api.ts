@@ -1,6 +1,21 @@
 import type { AccessRequestInput, AccessResponse } from '../schemas/access';
 
-/** Why a call to the access API gave no usable answer. */
+/**
+ * Why a call to the access API gave no usable answer, on a fallback decision's `failure`:
+ * - `timeout`: no whole answer within `timeoutMs`;
+ * - `network`: the connection failed;
+ * - `http_<status>`: a non-2xx answer, e.g. `http_503`, or `http_401` for a wrong key (a
+ *   4xx other than 429 always walls, whatever `onFailure` says);
+ * - `bad_response`: a 2xx whose body is not an access answer this client knows.
+ *
+ * @example
+ * ```ts
+ * const decision = await paywall.decide(request, { id: url.pathname });
+ * if (decision.source === 'fallback') {
+ *   console.warn('paywall_degraded', { failure: decision.failure }); // e.g. "timeout"
+ * }
+ * ```
+ */
 export type ApiFailure = 'timeout' | 'network' | `http_${number}` | 'bad_response';
 
 /**

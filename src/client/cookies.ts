@@ -23,10 +23,11 @@ export interface PaywallCookies {
 }
 
 /**
- * Our cookies from a `Cookie` header; the site's own cookies are left alone. Values the
- * access API would refuse are dropped here, so a reader cannot turn a decision into an error
- * by crafting a cookie: an overlong reader id is treated as none (a new reader, as clearing
- * cookies would give), an oversized token as invalid.
+ * Our cookies from a `Cookie` header (reader id, entitlement token, and the signed-in
+ * account, which `decide` passes as `reader.account`); the site's own cookies are left
+ * alone. Values the access API would refuse are dropped here, so a reader cannot turn a
+ * decision into an error by crafting a cookie: an overlong reader id or account is treated
+ * as none (a new reader, as clearing cookies would give), an oversized token as invalid.
  */
 export function readPaywallCookies(header: string | null): PaywallCookies {
   const found: PaywallCookies = {};
@@ -50,14 +51,17 @@ export function readPaywallCookies(header: string | null): PaywallCookies {
   return found;
 }
 
+/** `Set-Cookie` for the signed reader id (400 days). */
 export function readerCookie(readerId: string): string {
   return `${READER_COOKIE}=${readerId}; Max-Age=${READER_COOKIE_MAX_AGE_SECONDS}; ${ATTRIBUTES}`;
 }
 
+/** `Set-Cookie` for a new or refreshed entitlement token. */
 export function entitlementCookie(token: string, maxAgeSeconds: number): string {
   return `${ENTITLEMENT_COOKIE}=${token}; Max-Age=${maxAgeSeconds}; ${ATTRIBUTES}`;
 }
 
+/** `Set-Cookie` that deletes the entitlement cookie (invalid, revoked or oversized). */
 export function clearEntitlementCookie(): string {
   return `${ENTITLEMENT_COOKIE}=; Max-Age=0; ${ATTRIBUTES}`;
 }

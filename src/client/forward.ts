@@ -8,7 +8,18 @@ export interface ForwardOptions {
   timeoutMs: number;
 }
 
-/** The service's own routes, which a site's middleware forwards (see `forwardToService`). */
+/**
+ * Whether a URL is one of the service's own routes (`/_paywall/…`), which a site's
+ * middleware hands to the client's `forward` before anything else: the prompt's checkout and
+ * portal forms, the way back from Stripe Checkout, and the sign-in pages.
+ *
+ * @param url - The request's URL, as a string or a `URL`.
+ *
+ * @example
+ * ```ts
+ * if (isPaywallPath(request.url)) return paywall.forward(request);
+ * ```
+ */
 export const isPaywallPath = (url: string | URL) => new URL(url).pathname.startsWith('/_paywall/');
 
 /** The service takes at most 8 KB from a form; Stripe's webhooks are never forwarded. */
@@ -17,12 +28,14 @@ const MAX_FORWARDED_BODY_BYTES = 16 * 1024;
 const PASSED = ['accept', 'accept-language', 'content-type', 'origin', 'referer', 'user-agent'];
 
 /**
- * Sends a `/_paywall/*` request (a prompt form post, the way back from Checkout, the portal)
- * on to the service and hands its answer back untouched: redirects are not followed, so the
- * browser follows them on the site's host, and the service's `__Host-` cookies land on the
- * site's own domain. The site's other cookies stay behind; only ours go to the service. The
- * reader's address goes along, vouched for by the site key, so the service's per-IP limits
- * see readers rather than the site. If the service cannot answer in time: a plain 503.
+ * The client's `forward` (documented in client.ts). Sends a `/_paywall/*` request (a prompt
+ * form post, the way back from Checkout, the portal, the sign-in pages) on to the service
+ * and hands its answer back untouched: redirects are not followed, so the browser follows
+ * them on the site's host, and the service's `__Host-` cookies land on the site's own domain.
+ * The site's other cookies stay behind; only the reader id and entitlement cookies go to the
+ * service. The reader's address goes along, vouched for by the site key, so the service's
+ * per-IP limits see readers rather than the site. If the service cannot answer in time: a
+ * plain 503.
  */
 export async function forwardToService(
   request: Request,

@@ -17,6 +17,20 @@ const SPECULATIVE = /(?:^|[\s,;])(?:prefetch|prerender|preview)(?:$|[\s,;=])/i;
  * send these headers, so this is only ever a reason to count less and show less: decide with
  * `consume: false`, which answers a peek, and render the lead paragraphs only. The real
  * navigation then counts and shows the article.
+ *
+ * @param request - The reader's request.
+ * @returns `true` for `Sec-Purpose`/`Purpose: prefetch` (or `prerender`), `X-Purpose:
+ *   preview`, `X-Moz: prefetch`, and Next.js's router prefetch headers.
+ *
+ * @example
+ * ```ts
+ * const decision = await paywall.decide(
+ *   request,
+ *   { id: url.pathname },
+ *   // A HEAD or a prefetch is no new read: it counts nothing and is answered with a peek.
+ *   { consume: request.method === 'GET' && !isPrefetchRequest(request) },
+ * );
+ * ```
  */
 export function isPrefetchRequest(request: Request): boolean {
   const h = request.headers;

@@ -1,11 +1,39 @@
 import type { PromptQuery } from '../schemas/prompt';
 import type { PaywallDecision } from './decision';
 
-/** What the prompt depends on: a decision, or just these fields of one (e.g. from headers). */
+/**
+ * What the prompt depends on: a decision, or just these fields of one (e.g. from headers
+ * that the middleware set for the page that renders).
+ *
+ * @example
+ * ```ts
+ * // A Next.js page, from the headers its middleware set (which overwrite any a reader sends).
+ * const h = await headers();
+ * const meter = h.get('x-paywall-meter');
+ * const decision: PromptDecision = {
+ *   access: 'denied',
+ *   reason: (h.get('x-paywall-reason') ?? 'premium') as AccessReason,
+ *   meter: meter ? JSON.parse(meter) : null,
+ * };
+ * const html = await paywall.prompt(decision, { returnTo: `/articles/${slug}` });
+ * ```
+ */
 export type PromptDecision = Pick<PaywallDecision, 'access' | 'reason' | 'meter'>;
 
+/**
+ * The second argument of `prompt`.
+ *
+ * @example
+ * ```ts
+ * // The support box under a whole article (the default for a grant anyway).
+ * const box = await paywall.prompt(decision, { returnTo: url.pathname, variant: 'support' });
+ * ```
+ */
 export interface PromptOptions {
-  /** The article's same-site path: where the reader comes back to after checkout. */
+  /**
+   * The article's same-site path, e.g. `/articles/harbour-lights` (at most 512 characters):
+   * where the reader comes back to after checkout or sign-in.
+   */
   returnTo: string;
   /** Defaults to `support` for a granted decision, `wall` for anything else (a peek too). */
   variant?: PromptQuery['variant'];
