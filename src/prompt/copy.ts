@@ -124,12 +124,11 @@ export const promptCopySchema = z
     getAccessLink: text('Get access on this device', 60),
     /** With the registration wall on: for registered readers on a new device. */
     signInLink: text('Registered? Sign in', 60),
-    /** The registration wall's offer; `{extra}` is how many more articles registering gives. */
+    /** The registration wall's offer (a button-like link); `{extra}`: how many more articles. */
     registerOffer: plural({
-      one: 'Register for free to read {extra} more article this month.',
-      other: 'Register for free to read {extra} more articles this month.',
+      one: 'Register for free to read {extra} more article this month',
+      other: 'Register for free to read {extra} more articles this month',
     }),
-    registerButton: text('Register for free', 60),
     signedInText: text("You're signed in on this device.", 120),
     signOutButton: text('Sign out', 40),
     /** The meter notice; `{remaining}` and `{limit}` are numbers. */

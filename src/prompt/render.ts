@@ -183,7 +183,7 @@ function registerOffer(input: PromptInput): string {
   const extra = identity.registerExtra;
   if (extra === null) return '';
   const offer = fillTemplate(selectPlural(copy.registerOffer, extra, copy.locale), { extra });
-  return `<p class="pw-reg"><a class="pw-b" href="${e(signInHref('register', input.returnTo))}">${e(copy.registerButton)}</a> ${e(offer)}</p>`;
+  return `<p class="pw-reg"><a class="pw-b" href="${e(signInHref('register', input.returnTo))}">${e(offer)}</a></p>`;
 }
 
 /**
@@ -197,20 +197,21 @@ function accountLinks(
   returnTo: string,
   back: string,
 ): string {
-  const manage = `<button class="pw-l" type="submit" form="pw-portal">${e(copy.restoreButton)}</button>`;
+  // The portal's form is empty and hidden; its button sits in the list, tied by `form=`.
   const portal = form(PORTAL_ACTION, '', back).replace('<form', '<form id="pw-portal"');
+  const manage = `<li><button class="pw-l" type="submit" form="pw-portal">${e(copy.restoreButton)}</button></li>`;
   if (identity.signedIn) {
-    return `${portal}${form(
+    const signOut = form(
       SIGN_OUT_ACTION,
-      'pw-rs',
-      `${back}<p>${e(copy.signedInText)} ` +
-        `<button class="pw-l" type="submit">${e(copy.signOutButton)}</button> · ${manage}</p>`,
-    )}`;
+      '',
+      `${back}<button class="pw-l" type="submit">${e(copy.signOutButton)}</button>`,
+    );
+    return `${portal}<div class="pw-rs"><p>${e(copy.signedInText)}</p><ul class="pw-al"><li>${signOut}</li>${manage}</ul></div>`;
   }
   const link = (intent: Intent, label: string) =>
-    `<a href="${e(signInHref(intent, returnTo))}">${e(label)}</a>`;
-  const signIn = identity.registerExtra !== null ? ` · ${link('sign-in', copy.signInLink)}` : '';
-  return `${portal}<div class="pw-rs"><p>${e(copy.supporterText)} ${link('access', copy.getAccessLink)}${signIn} · ${manage}</p></div>`;
+    `<li><a href="${e(signInHref(intent, returnTo))}">${e(label)}</a></li>`;
+  const signIn = identity.registerExtra !== null ? link('sign-in', copy.signInLink) : '';
+  return `${portal}<div class="pw-rs"><p>${e(copy.supporterText)}</p><ul class="pw-al">${link('access', copy.getAccessLink)}${signIn}${manage}</ul></div>`;
 }
 
 export interface MeterNoticeInput {

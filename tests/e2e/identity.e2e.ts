@@ -146,6 +146,8 @@ async function exhaustMeter(page: Page, reads: DemoArticle[], walledOn: DemoArti
 }
 
 const heading = (page: Page) => seen(page.locator('h1'));
+/** The registration wall's offer: one button-like link. */
+const REGISTER = 'Register for free to read 2 more articles this month';
 
 /** On the sign-in page: type the address and send; lands on the code page. */
 async function sendCode(page: Page, address: string) {
@@ -262,7 +264,7 @@ describe('1 and 3: a supporter pays on one device, gets access on another, and s
 
     // Registration is off on this stack: only the supporter's way in.
     await expect.poll(() => wallLink(page, 'Get access on this device').count()).toBe(1);
-    expect(await wallLink(page, 'Register for free').count()).toBe(0);
+    expect(await wallLink(page, REGISTER).count()).toBe(0);
     expect(await wallLink(page, 'Registered? Sign in').count()).toBe(0);
     await expectAccessible(page, 'the wall, registration off');
 
@@ -345,7 +347,7 @@ describe('2: the registration wall (a second stack with accounts.registration on
 
     await expect
       .poll(() => seen(wallPrompt(page).locator('.pw-reg')))
-      .toContain('Register for free to read 2 more articles this month.');
+      .toContain('Register for free to read 2 more articles this month');
     expect(await wallLink(page, 'Registered? Sign in').count()).toBe(1);
     expect(await wallLink(page, 'Get access on this device').count()).toBe(1);
     await expectAccessible(page, 'the wall, registration on');
@@ -353,7 +355,7 @@ describe('2: the registration wall (a second stack with accounts.registration on
 
     await Promise.all([
       page.waitForURL((url) => url.pathname === '/_paywall/sign-in'),
-      wallLink(page, 'Register for free').click(),
+      wallLink(page, REGISTER).click(),
     ]);
     await expect.poll(() => heading(page)).toBe('Register for free');
     await expectAccessible(page, 'the sign-in page (register)');
@@ -378,7 +380,7 @@ describe('2: the registration wall (a second stack with accounts.registration on
     expect(next.decision).toBe('denied; reason=meter_exhausted');
     await expectWalled(page, article(5), next.html);
     // Signed in: no second registration offer, the account's own line instead.
-    expect(await wallLink(page, 'Register for free').count()).toBe(0);
+    expect(await wallLink(page, REGISTER).count()).toBe(0);
     await expect.poll(() => seen(wallPrompt(page))).toContain("You're signed in on this device.");
   });
 
@@ -403,7 +405,7 @@ describe('2: the registration wall (a second stack with accounts.registration on
     // The account has read 5 of its 5: walled on this device at once…
     expect(back.decision).toBe('denied; reason=meter_exhausted');
     await expectWalled(page, walled, back.html);
-    expect(await wallLink(page, 'Register for free').count()).toBe(0);
+    expect(await wallLink(page, REGISTER).count()).toBe(0);
     // …while what the account read on the first device is a free re-read here, though this
     // browser's own anonymous meter never read it and is spent.
     const reread = await openDecided(page, article(3));
@@ -418,7 +420,7 @@ describe('2: the registration wall (a second stack with accounts.registration on
     );
     expect(out.decision).toBe('denied; reason=meter_exhausted');
     await expectWalled(page, walled, out.html);
-    await expect.poll(() => wallLink(page, 'Register for free').count()).toBe(1);
+    await expect.poll(() => wallLink(page, REGISTER).count()).toBe(1);
     expect((await context.cookies()).map((c) => c.name)).not.toContain('__Host-paywall_acct');
   });
 });

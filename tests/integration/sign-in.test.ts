@@ -283,7 +283,7 @@ describe('the registration wall', () => {
     expect(isWalled(await (await a.get(paths[1] ?? '')).text())).toBe(false);
     const wall = await (await a.get(paths[2] ?? '')).text();
     expect(isWalled(wall)).toBe(true);
-    expect(wall).toContain('Register for free to read 2 more articles this month.');
+    expect(wall).toContain('Register for free to read 2 more articles this month');
 
     const email = uniqueAddress('register');
     await requestCode(a, email, paths[2] ?? '/', 'register');
