@@ -51,6 +51,7 @@ export const PROMPT_CSS = [
   '.pw-prompt a.pw-b{display:inline-block;width:auto;margin:0 0 .5em;color:#fff;text-align:center;text-decoration:none}',
   '.pw-prompt #pw-portal{display:none}',
   '.pw-prompt .pw-al{display:flex;flex-wrap:wrap;gap:0 1.5em;margin:0;padding:0;list-style:none}',
+  '.pw-al li{display:flex;align-items:center}',
   '.pw-al form{margin:0}',
   '.pw-prompt :focus-visible,.pw-nx:focus-visible~.pw-nl{outline:3px solid #1f1f1f;outline-offset:2px}',
   // The notice: a transparent checkbox laid over its "Dismiss" label in one grid cell, so the
