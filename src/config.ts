@@ -7,7 +7,7 @@ import { compilePathGlob } from './rules/glob';
 
 /**
  * The paywall's own configuration (the PAYWALL_CONFIG var): meter, rules, wall shape and
- * allowed site origins. Every field has a default from DESIGN.md, so `{}` is a valid
+ * allowed site origins. Every field has a default (docs/configuration.md), so `{}` is a valid
  * configuration: 3 distinct articles per calendar month (UTC), 2 lead paragraphs.
  */
 
@@ -102,8 +102,8 @@ export const paywallConfigSchema = z
     /** How the proxy recognises article pages and rewrites them. */
     proxy: proxyConfigSchema.prefault({}),
     /**
-     * Readers as people: sign-in with an e-mailed code (needs a mailer, see README §
-     * Accounts), and the registration wall. Off unless a mailer is configured.
+     * Readers as people: sign-in with an e-mailed code (needs a mailer, see
+     * docs/accounts.md), and the registration wall. Off unless a mailer is configured.
      */
     accounts: accountsConfigSchema.prefault({}),
     /** What the meter does when Redis is unreachable: `open` grants with reason "degraded". */

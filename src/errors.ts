@@ -6,7 +6,7 @@ import { safeReturnPath } from './http/return-to';
 import { logEvent } from './log';
 
 /**
- * The closed set of error codes on the wire (README § Errors documents each). Adding a
+ * The closed set of error codes on the wire (docs/api.md § Errors documents each). Adding a
  * code is a contract change; renaming one is a breaking change.
  */
 export const ERROR_STATUS = {

@@ -22,8 +22,8 @@ import { DeadlineExceeded, withDeadline } from './redis/deadline';
 import { createKeys } from './redis/keys';
 
 /**
- * Everything a handler needs, built in one place (convention 2). Handlers reach it through
- * `c.var.services`; tests can hand `createApp` their own.
+ * Everything a handler needs, built in one place (docs/architecture.md convention 2).
+ * Handlers reach it through `c.var.services`; tests can hand `createApp` their own.
  */
 export interface Services {
   config: PaywallConfig;

@@ -24,7 +24,8 @@ export async function localDefaults(): Promise<Record<string, string>> {
     READER_ID_SECRET: randomBytes(32).toString('base64url'),
     ENTITLEMENT_SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
     // The local Stripe emulator (tools/stripe-local). Replace all three with real test-mode
-    // keys (and remove STRIPE_API_BASE) to use Stripe itself: see README § Going live.
+    // keys (and remove STRIPE_API_BASE) to use Stripe itself: see docs/deploy.md § Going
+    // live with Stripe.
     STRIPE_SECRET_KEY: LOCAL_STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: `whsec_local_${randomBytes(16).toString('hex')}`,
     STRIPE_API_BASE: `http://127.0.0.1:${LOCAL_STRIPE_PORT}`,

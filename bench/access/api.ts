@@ -1,6 +1,6 @@
 import { ACCESS_PATH, SITE_API_KEY } from './shared';
 
-/** The parts of the access answer the bench checks (contract v1, DESIGN.md). */
+/** The parts of the access answer the bench checks (contract v1, docs/api.md). */
 export interface AccessAnswer {
   access: 'granted' | 'denied' | 'peek';
   reason: string;

@@ -29,10 +29,10 @@ export interface DecideOutput {
 }
 
 /**
- * The whole decision, shared by the access API and the proxy, in the order DESIGN.md names:
- * reader → entitlement → rules → meter → decision. A valid entitlement token is checked
- * locally, so a subscriber costs no Redis command; free and premium articles and verified
- * crawlers never reach the meter either.
+ * The whole decision, shared by the access API and the proxy, in the order
+ * docs/architecture.md names: reader → entitlement → rules → meter → decision. A valid
+ * entitlement token is checked locally, so a subscriber costs no Redis command; free and
+ * premium articles and verified crawlers never reach the meter either.
  */
 export async function decide(
   services: Services,

@@ -61,8 +61,9 @@ export interface DecisionInput {
 }
 
 /**
- * Pure: the whole access policy in one exhaustive function (convention 4 and 5). No I/O and
- * no clock; the meter already answered atomically, and its answer is final.
+ * Pure: the whole access policy in one exhaustive function (docs/architecture.md conventions
+ * 4 and 5). No I/O and no clock; the meter already answered atomically, and its answer is
+ * final.
  */
 export function decideAccess(input: DecisionInput): Verdicted {
   if (input.entitled)

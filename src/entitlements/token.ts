@@ -21,7 +21,10 @@ export interface TokenPolicy {
   clockToleranceSeconds: number;
 }
 
-/** Expected outcomes are values (convention 5); `expired` still carries verified claims. */
+/**
+ * Expected outcomes are values (docs/architecture.md convention 5); `expired` still carries
+ * verified claims.
+ */
 export type TokenCheck =
   | { kind: 'valid'; claims: EntitlementClaims }
   | { kind: 'expired'; claims: EntitlementClaims }

@@ -8,7 +8,10 @@ import { ADOPT_METER_SCRIPT, CALENDAR_METER_SCRIPT, ROLLING_METER_SCRIPT } from 
 
 export type MeterOutcome = 'counted' | 'available' | 'already_read' | 'exhausted';
 
-/** Degraded mode is part of the return type (convention 9): callers must handle it. */
+/**
+ * Degraded mode is part of the return type (docs/architecture.md convention 9): callers must
+ * handle it.
+ */
 export type MeterResult =
   | { ok: true; outcome: MeterOutcome; used: number; limit: number; resetsAt: Date }
   | { ok: false; failure: 'timeout' | 'unavailable' };

@@ -30,5 +30,5 @@ export function createRedisClient(opts: RedisClientOptions): Redis {
   });
 }
 
-/** The narrowest surface the meter needs (convention 7). */
+/** The narrowest surface the meter needs (docs/architecture.md convention 7). */
 export type ScriptRunner = Pick<Redis, 'evalsha' | 'eval'>;

@@ -63,9 +63,10 @@ const webhookRoute = createRoute({
 });
 
 /**
- * DESIGN.md's rules: check the signature on the raw body; claim the event id atomically;
- * re-fetch from Stripe; 400 only for a bad signature, 2xx for duplicates and unknown types,
- * 5xx for our own failures (and then release the claim so a redelivery can succeed).
+ * The webhook rules of docs/architecture.md: check the signature on the raw body; claim the
+ * event id atomically; re-fetch from Stripe; 400 only for a bad signature, 2xx for duplicates
+ * and unknown types, 5xx for our own failures (and then release the claim so a redelivery
+ * can succeed).
  */
 export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   webhookRoute,

@@ -30,7 +30,10 @@ interface FlushReport {
 
 const SUCCESS_URL = 'https://site.test/done?session_id={CHECKOUT_SESSION_ID}';
 
-/** A paid monthly subscription checkout: ten events (see the README for the order). */
+/**
+ * A paid monthly subscription checkout: ten events (see tools/stripe-local/README.md for the
+ * order).
+ */
 async function subscribe(acct: TestAccount): Promise<string> {
   const session = await acct.stripe.checkout.sessions.create({
     mode: 'subscription',

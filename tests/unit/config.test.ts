@@ -4,7 +4,7 @@ import { paywallConfigSchema } from '../../src/config';
 const rulesOf = (rules: unknown) => paywallConfigSchema.parse({ rules }).rules;
 
 describe('paywall configuration defaults', () => {
-  it('are those of DESIGN.md', () => {
+  it('are those of docs/configuration.md', () => {
     const config = paywallConfigSchema.parse({});
     expect(config.meter).toEqual({ limit: 3, window: { kind: 'calendar-month' } });
     expect(config.leadParagraphs).toBe(2);
