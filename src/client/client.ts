@@ -431,7 +431,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
      * the site's host and the service's `__Host-` cookies (among them `__Host-paywall_acct`,
      * which `decide` then reads) land on the site's own domain.
      *
-     * Only the reader id and entitlement cookies and a few browser headers go to the
+     * Only our cookies (reader id, entitlement, account, pending sign-in) and a few browser headers go to the
      * service, never the site's own cookies. The reader's IP goes along, vouched for by the
      * site key, so the service's per-IP limits see readers rather than the site.
      *

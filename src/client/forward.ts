@@ -1,4 +1,13 @@
-import { ENTITLEMENT_COOKIE, READER_COOKIE } from '../schemas/cookies';
+import {
+  ACCOUNT_COOKIE,
+  ENTITLEMENT_COOKIE,
+  READER_COOKIE,
+  SIGN_IN_COOKIE,
+} from '../schemas/cookies';
+
+/** Our cookies, the only ones the service sees: the site's own never leave the site. */
+const FORWARDED_COOKIES = [READER_COOKIE, ENTITLEMENT_COOKIE, ACCOUNT_COOKIE, SIGN_IN_COOKIE];
+
 import { FORWARDED_FOR, FORWARDER_KEY } from '../schemas/forwarding';
 
 export interface ForwardOptions {
@@ -32,8 +41,8 @@ const PASSED = ['accept', 'accept-language', 'content-type', 'origin', 'referer'
  * form post, the way back from Checkout, the portal, the sign-in pages) on to the service
  * and hands its answer back untouched: redirects are not followed, so the browser follows
  * them on the site's host, and the service's `__Host-` cookies land on the site's own domain.
- * The site's other cookies stay behind; only the reader id and entitlement cookies go to the
- * service. The reader's address goes along, vouched for by the site key, so the service's
+ * The site's other cookies stay behind; only ours (reader id, entitlement, account, pending
+ * sign-in) go to the service. The reader's address goes along, vouched for by the site key, so the service's
  * per-IP limits see readers rather than the site. If the service cannot answer in time: a
  * plain 503.
  */
@@ -89,8 +98,6 @@ function ourCookies(header: string | null): string {
   return header
     .split(';')
     .map((part) => part.trim())
-    .filter(
-      (part) => part.startsWith(`${READER_COOKIE}=`) || part.startsWith(`${ENTITLEMENT_COOKIE}=`),
-    )
+    .filter((part) => FORWARDED_COOKIES.some((name) => part.startsWith(`${name}=`)))
     .join('; ');
 }

@@ -7,6 +7,7 @@ import {
   showsFullText,
   withDecision,
 } from '../../src/client';
+import { CookieJar } from '../support/cookie-jar';
 import { ACCESS_CALL, callsDuring, JWKS_CALL, SITE, serviceToken } from './support';
 
 // The client on its own, against the real service (counted at its door) and broken ones.
@@ -319,5 +320,55 @@ describe('createPaywallClient', () => {
 
     const down = createPaywallClient({ baseUrl: env.TEST_CLOSED_URL, apiKey: 'local-dev-key' });
     expect(await down.prompt(walled, { returnTo: '/client-test' })).toBeNull();
+  });
+});
+
+describe('sign-in through the client', () => {
+  it('forward carries the sign-in cookies both ways, and decide meters the signed-in account (reader.account)', async () => {
+    const client = createPaywallClient({ baseUrl: env.TEST_SERVICE_URL, apiKey: 'local-dev-key' });
+    const jar = new CookieJar();
+    const ip = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;
+    const post = async (path: string, fields: Record<string, string>) => {
+      const response = await client.forward(
+        new Request(`${SITE}${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'text/html',
+            origin: SITE,
+            cookie: `${jar.header()}; site_session=keep-me-here`,
+          },
+          body: new URLSearchParams(fields).toString(),
+          redirect: 'manual',
+        }),
+        { ip },
+      );
+      jar.take(response);
+      return response;
+    };
+    const email = `client-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    expect((await post('/_paywall/v1/sign-in', { email, returnTo: '/client-test' })).status).toBe(
+      303,
+    );
+    expect(jar.get('__Host-paywall_signin')).toBeTruthy();
+    const outbox = await client.forward(new Request(`${SITE}/_paywall/dev/outbox?format=json`));
+    const { messages } = (await outbox.json()) as { messages: { to: string; text: string }[] };
+    const code = /\b(\d{6})\b/.exec(messages.find((m) => m.to === email)?.text ?? '')?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    const verified = await post('/_paywall/v1/sign-in/verify', {
+      code: code ?? '',
+      returnTo: '/client-test',
+    });
+    expect(verified.status).toBe(303);
+    const account = jar.get('__Host-paywall_acct');
+    expect(account).toBeTruthy();
+
+    // The account, not this browser: the registered limit (3 + 2), counted as the account.
+    const first = await client.decide(request(jar.header()), { id: `client-acct/${email}/1` });
+    expect(first.meter).toMatchObject({ limit: 5, used: 1 });
+    const otherDevice = await client.decide(request(`__Host-paywall_acct=${account}`), {
+      id: `client-acct/${email}/2`,
+    });
+    expect(otherDevice.meter).toMatchObject({ limit: 5, used: 2 });
   });
 });

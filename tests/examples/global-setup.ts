@@ -14,7 +14,12 @@ let stack: Stack | undefined;
 
 export default async function setup(project: TestProject) {
   const started = Date.now();
-  stack = await startStack({ allowedOrigins: [SITE_ORIGIN] });
+  // The registration wall on, so a reader signed in through the client is metered as an
+  // account with the higher limit (tests/examples/client.test.ts).
+  stack = await startStack({
+    allowedOrigins: [SITE_ORIGIN],
+    paywallConfig: { accounts: { registration: { enabled: true, extraArticles: 2 } } },
+  });
   const counted = await startCountingProxy(stack.url);
   const hanging = await startHangingServer();
   const closed = await startClosedPort();
