@@ -406,6 +406,42 @@ describe('FINDING 7: a payer’s mistyped Checkout address hands their Stripe po
   );
 });
 
+describe('FINDING 8: a stale pending sign-in tells a stranger when the address’s owner signed in', () => {
+  // Checking with a replaced code costs no attempt and answers "a newer code was asked for";
+  // once the owner has used the newer code, the same stale cookie answers "expired or already
+  // used". Replaying one saved cookie (cleared, but kept by the attacker) is a free oracle.
+  it(
+    'the answers before and after the owner signs in are the same',
+    async () => {
+      const iso = await isolatedWorker({ accounts: { registration: { enabled: true } } });
+      const victim = unique('watched');
+      const stranger = new Browser(iso.fetcher);
+      await stranger.post('/_paywall/v1/sign-in', { email: victim, returnTo: '/' });
+      const stale = stranger.jar.get(SIGNIN) ?? '';
+      const owner = new Browser(iso.fetcher);
+      await owner.post('/_paywall/v1/sign-in', { email: victim, returnTo: '/' });
+      const probe = async () => {
+        const b = new Browser(iso.fetcher, stranger.ip);
+        b.jar.set(SIGNIN, stale);
+        const r = await b.post('/_paywall/v1/sign-in/verify', { code: '000000', returnTo: '/' });
+        return { status: r.status, page: await r.text() };
+      };
+      const whileSigningIn = await probe();
+      expect(
+        (
+          await owner.post('/_paywall/v1/sign-in/verify', {
+            code: await latestCode(iso, victim),
+            returnTo: '/',
+          })
+        ).status,
+      ).toBe(303);
+      const afterSignedIn = await probe();
+      expect(afterSignedIn).toEqual(whileSigningIn);
+    },
+    LONG,
+  );
+});
+
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 // Defended: attacks that fail today, pinned so they keep failing.
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -539,7 +575,7 @@ describe('sealed values of one kind are never accepted as another', () => {
       });
       expect(r.status).toBe(400);
       expect(await r.text()).toContain('no code waiting');
-      // And nothing of these is a right address key for the meter: the owner is 1 + 2 on their account.
+      // The forgeries above used the real address key: only the signature domain refused them.
       expect(await addressKey(signer, email)).toBe(key);
     },
     LONG,
