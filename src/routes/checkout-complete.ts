@@ -88,9 +88,11 @@ export const checkoutCompleteRoutes = new OpenAPIHono<AppEnv>().openapi(
         messagePage(
           'Access went to the browser you paid with',
           'This link unlocks reading once, in the browser that paid, and this is not that ' +
-            'browser. To read on this device, open any article in the browser you paid with: ' +
-            'it reads in full there, and "Manage my support" shows your subscription. Getting ' +
-            'access on another device by e-mail is coming soon.',
+            'browser. It reads in full there, and "Manage my support" shows your subscription. ' +
+            (services.mailer
+              ? 'To read on this device too, choose "Get access on this device" under any ' +
+                'article and enter the e-mail address you paid with.'
+              : 'To read here, open the article in the browser you paid with.'),
           link,
         ),
         403,
@@ -164,8 +166,11 @@ export const checkoutCompleteRoutes = new OpenAPIHono<AppEnv>().openapi(
         messagePage(
           'Already unlocked in this browser',
           'This payment has already unlocked reading in this browser, and it does so only ' +
-            "once. If the article is still walled, this browser's cookies were cleared since; " +
-            'getting access back by e-mail is coming soon.',
+            "once. If the article is still walled, this browser's cookies were cleared since" +
+            (services.mailer
+              ? ': choose "Get access on this device" under the article and enter the e-mail ' +
+                'address you paid with.'
+              : '.'),
           back,
         ),
         200,
