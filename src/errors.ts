@@ -62,10 +62,18 @@ function isBrowserForm(c: Context): boolean {
   );
 }
 
+const ERROR_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 function errorPage(c: Context, error: AppError, requestId: string): Response {
   const href = backLink(c.req.header('referer'), c.req.url);
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   c.header('Cache-Control', 'no-store');
+  // An error page is still a page of ours: never framed (clickjacking a form around it), and
+  // its URL never sent on as a Referer.
+  c.header('Content-Security-Policy', ERROR_PAGE_CSP);
+  c.header('X-Frame-Options', 'DENY');
+  if (!c.res.headers.has('referrer-policy')) c.header('Referrer-Policy', 'no-referrer');
   return c.html(
     messagePage('Sorry, that did not work', `${error.message} (reference ${requestId})`, {
       href,

@@ -16,7 +16,8 @@ const HOP_BY_HOP = [
   'upgrade',
   'host',
 ];
-const OUR_COOKIES = /^__Host-paywall_(rid|ent)$/;
+/** Ours never reach the origin: the account and pending sign-in cookies are credentials. */
+const OUR_COOKIES = /^__Host-paywall_(rid|ent|acct|signin)$/;
 
 /**
  * Request headers an article or feed fetch may carry. Those answers are walled or stripped

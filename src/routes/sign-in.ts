@@ -292,13 +292,13 @@ export const signInRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
           );
         case 'expired':
         case 'replaced':
+          // One answer for both: which it is would tell a stranger holding a stale pending
+          // cookie whether the address's owner has since asked for, or used, a code.
           clearCookie(c, 'paywall_signin');
           return c.html(
             noticePage(
               'That code no longer works',
-              check.reason === 'expired'
-                ? 'The code has expired or has already been used. Codes work once, for 10 minutes.'
-                : 'A newer code was asked for. Use the code in the latest e-mail, or ask for another.',
+              'Codes work once, for 10 minutes, and only the newest one. Use the code in the latest e-mail, or ask for a new one.',
               [{ href: signInHref(intent, returnTo), label: 'Send me a new code' }],
             ),
             400,
