@@ -24,17 +24,23 @@ export const accountsConfigSchema = z
       .strict()
       .prefault({}),
     /**
-     * Sliding windows of `windowSeconds`. A code is mailed only when the address, the client
-     * address (IPv6 by its /64) and the whole site are under their limits; each code allows 5
-     * attempts, and checks are also limited per client address.
+     * Sliding windows of `windowSeconds` (and one of 24 hours per address). A code is mailed
+     * only when the address, the client address (IPv6 by its /64), its network (/48) and the
+     * whole site are under their limits; each code allows 5 attempts, and checks are also
+     * limited per client address and network.
      */
     rateLimit: z
       .object({
         windowSeconds: z.number().int().min(60).max(86_400).default(900),
         perAddress: z.number().int().min(1).max(1_000).default(5),
+        /** Codes per address in any 24 hours: bounds guessing and mail to one address. */
+        perAddressDaily: z.number().int().min(1).max(10_000).default(10),
         perIp: z.number().int().min(1).max(10_000).default(20),
+        /** Per IPv6 /48 (an IPv4 address is its own network): one budget for 65,536 /64s. */
+        perNetwork: z.number().int().min(1).max(100_000).default(40),
         siteWide: z.number().int().min(1).max(1_000_000).default(1_000),
         verifyPerIp: z.number().int().min(5).max(10_000).default(60),
+        verifyPerNetwork: z.number().int().min(5).max(100_000).default(120),
       })
       .strict()
       .prefault({}),

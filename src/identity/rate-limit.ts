@@ -1,6 +1,6 @@
 import { type Duration, Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { rateLimitKeyForIp } from '../billing/rate-limit-key';
+import { rateLimitKeyForIp, rateLimitNetworkKeyForIp } from '../billing/rate-limit-key';
 import { withDeadline } from '../redis/deadline';
 
 /**
@@ -18,7 +18,7 @@ import { withDeadline } from '../redis/deadline';
  * answers 503 (no code mailed or checked unlimited), so @upstash/ratelimit's own fail-open
  * timeout is turned off.
  */
-export type SignInLimitScope = 'address' | 'ip' | 'site';
+export type SignInLimitScope = 'address' | 'ip' | 'network' | 'site';
 export type SignInLimitResult =
   | { ok: true }
   | { ok: false; scope: SignInLimitScope; retryAfterSeconds: number };
@@ -38,7 +38,12 @@ export function createSignInRateLimiter(deps: {
   /** `keys.rateLimitPrefix()`: windows live at `{prefix}:signin-…:{identifier}`. */
   prefix: string;
   perAddress: number;
+  /** Codes per address in 24 hours, on top of the window's. */
+  perAddressDaily: number;
   perIp: number;
+  /** Per IPv6 /48 (an IPv4 address is its own network), for codes sent. */
+  perNetwork: number;
+  verifyPerNetwork: number;
   siteWide: number;
   verifyPerIp: number;
   windowSeconds: number;
@@ -47,19 +52,28 @@ export function createSignInRateLimiter(deps: {
 }): SignInRateLimiter {
   const now = deps.now ?? Date.now;
   const window: Duration = `${deps.windowSeconds} s`;
-  const make = (limit: number, scope: string) =>
+  const make = (limit: number, scope: string, within: Duration = window) =>
     new Ratelimit({
       redis: deps.redis,
-      limiter: Ratelimit.slidingWindow(limit, window),
+      limiter: Ratelimit.slidingWindow(limit, within),
       prefix: `${deps.prefix}:${scope}`,
       timeout: 0,
       analytics: false,
       ephemeralCache: false,
     });
   const byAddress = make(deps.perAddress, 'signin-address');
+  // A day as well: five codes every window would still be 2,400 guesses (and 480 e-mails) a
+  // day at one chosen address.
+  const byAddressDaily = make(deps.perAddressDaily, 'signin-address-day', '86400 s');
   const byIp = make(deps.perIp, 'signin-ip');
+  // A /48 is 65,536 /64s, each with its own per-IP budget: the network has one budget too.
+  const byNetwork = make(Math.max(deps.perNetwork, deps.perIp), 'signin-net');
   const site = make(deps.siteWide, 'signin-site');
   const verifyByIp = make(deps.verifyPerIp, 'signin-verify-ip');
+  const verifyByNetwork = make(
+    Math.max(deps.verifyPerNetwork, deps.verifyPerIp),
+    'signin-verify-net',
+  );
   // A window's script may need EVALSHA then EVAL: two round trips.
   const deadline = deps.timeoutMs * 2;
   const refused = (scope: SignInLimitScope, reset: number): SignInLimitResult => ({
@@ -73,7 +87,11 @@ export function createSignInRateLimiter(deps: {
       const windows = await withDeadline(
         Promise.all([
           byAddress.limit(addressKey).then((r) => ({ scope: 'address' as const, ...r })),
+          byAddressDaily.limit(addressKey).then((r) => ({ scope: 'address' as const, ...r })),
           byIp.limit(rateLimitKeyForIp(ip)).then((r) => ({ scope: 'ip' as const, ...r })),
+          byNetwork
+            .limit(rateLimitNetworkKeyForIp(ip))
+            .then((r) => ({ scope: 'network' as const, ...r })),
         ]),
         deadline,
       );
@@ -86,8 +104,18 @@ export function createSignInRateLimiter(deps: {
     },
 
     async checkVerify(ip) {
-      const r = await withDeadline(verifyByIp.limit(rateLimitKeyForIp(ip)), deadline);
-      return r.success ? { ok: true } : refused('ip', r.reset);
+      const windows = await withDeadline(
+        Promise.all([
+          verifyByIp.limit(rateLimitKeyForIp(ip)).then((r) => ({ scope: 'ip' as const, ...r })),
+          verifyByNetwork
+            .limit(rateLimitNetworkKeyForIp(ip))
+            .then((r) => ({ scope: 'network' as const, ...r })),
+        ]),
+        deadline,
+      );
+      const over = windows.filter((w) => !w.success);
+      const first = over[0];
+      return first ? refused(first.scope, Math.max(...over.map((w) => w.reset))) : { ok: true };
     },
   };
 }

@@ -25,7 +25,15 @@ describe.each(backends)('sign-in rate limits on %s', (_, url) => {
   const redis = () =>
     createRedisClient({ url: url(), token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 5_000 });
   const limiter = (
-    limits: Partial<{ perAddress: number; perIp: number; siteWide: number; verifyPerIp: number }>,
+    limits: Partial<{
+      perAddress: number;
+      perAddressDaily: number;
+      perIp: number;
+      perNetwork: number;
+      siteWide: number;
+      verifyPerIp: number;
+      verifyPerNetwork: number;
+    }>,
   ) => {
     const prefix = createKeys(`${env.REDIS_KEY_PREFIX}signin-rl-${randomId()}:`).rateLimitPrefix();
     return {
@@ -34,9 +42,12 @@ describe.each(backends)('sign-in rate limits on %s', (_, url) => {
         redis: redis(),
         prefix,
         perAddress: GENEROUS,
+        perAddressDaily: GENEROUS,
         perIp: GENEROUS,
+        perNetwork: GENEROUS,
         siteWide: GENEROUS,
         verifyPerIp: GENEROUS,
+        verifyPerNetwork: GENEROUS,
         windowSeconds: WINDOW_SECONDS,
         timeoutMs: 5_000,
         ...limits,
@@ -130,6 +141,33 @@ describe.each(backends)('sign-in rate limits on %s', (_, url) => {
     expectRefused(await limits.checkVerify(other), 'ip');
   });
 
+  it('an address has a 24-hour budget beyond its window', async () => {
+    const { limits } = limiter({ perAddress: 100, perAddressDaily: 2 });
+    const address = randomId();
+    expect(await limits.checkSend(address, ipv4())).toEqual({ ok: true });
+    expect(await limits.checkSend(address, ipv4())).toEqual({ ok: true });
+    const refused = await limits.checkSend(address, ipv4());
+    expect(refused).toMatchObject({ ok: false, scope: 'address' });
+    // Retry when the day's window moves on (its buckets are UTC days): at most a day.
+    if (!refused.ok) expect(refused.retryAfterSeconds).toBeLessThanOrEqual(86_400);
+    expect(await limits.checkSend(randomId(), ipv4())).toEqual({ ok: true });
+  });
+
+  it('one /48 shares a budget for codes sent and for checks, however many /64s it spans', async () => {
+    const { limits } = limiter({ perIp: 1, perNetwork: 3, verifyPerIp: 5, verifyPerNetwork: 6 });
+    const net = `2001:db8:${(Math.floor(Math.random() * 60_000) + 1).toString(16)}`;
+    for (let i = 1; i <= 3; i++) {
+      expect(await limits.checkSend(randomId(), `${net}:${i.toString(16)}::1`)).toEqual({
+        ok: true,
+      });
+    }
+    expectRefused(await limits.checkSend(randomId(), `${net}:ff::1`), 'network');
+    for (let i = 1; i <= 6; i++) {
+      expect(await limits.checkVerify(`${net}:${(100 + i).toString(16)}::1`)).toEqual({ ok: true });
+    }
+    expectRefused(await limits.checkVerify(`${net}:1ff::1`), 'network');
+  });
+
   it('Retry-After counts from the window, by the injected clock', async () => {
     const prefix = createKeys(`${env.REDIS_KEY_PREFIX}signin-rl-${randomId()}:`).rateLimitPrefix();
     const make = (now: () => number) =>
@@ -137,9 +175,12 @@ describe.each(backends)('sign-in rate limits on %s', (_, url) => {
         redis: redis(),
         prefix,
         perAddress: 1,
+        perAddressDaily: GENEROUS,
         perIp: GENEROUS,
+        perNetwork: GENEROUS,
         siteWide: GENEROUS,
         verifyPerIp: GENEROUS,
+        verifyPerNetwork: GENEROUS,
         windowSeconds: WINDOW_SECONDS,
         timeoutMs: 5_000,
         now,
@@ -174,7 +215,12 @@ describe.each(backends)('sign-in rate limits on %s', (_, url) => {
     expect(scopes.some((k) => k.startsWith('signin-ip:6:2001:0db8:0001:0002::/64:'))).toBe(true);
     expect(scopes.some((k) => k.startsWith('signin-site:all:'))).toBe(true);
     expect(scopes.some((k) => k.startsWith('signin-verify-ip:4:192.0.2.44:'))).toBe(true);
-    for (const k of scopes) expect(k).toMatch(/^signin-(address|ip|site|verify-ip):/);
+    expect(scopes.some((k) => k.startsWith(`signin-address-day:${address}:`))).toBe(true);
+    expect(scopes.some((k) => k.startsWith('signin-net:6:2001:0db8:0001::/48:'))).toBe(true);
+    expect(scopes.some((k) => k.startsWith('signin-verify-net:4:192.0.2.44:'))).toBe(true);
+    for (const k of scopes) {
+      expect(k).toMatch(/^signin-(address|address-day|ip|net|site|verify-ip|verify-net):/);
+    }
   });
 });
 
@@ -187,9 +233,12 @@ describe.each([
       redis: createRedisClient({ url: url(), token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: 300 }),
       prefix: createKeys(`${env.REDIS_KEY_PREFIX}signin-rl-${randomId()}:`).rateLimitPrefix(),
       perAddress: 5,
+      perAddressDaily: 10,
       perIp: 20,
+      perNetwork: 40,
       siteWide: 1_000,
       verifyPerIp: 60,
+      verifyPerNetwork: 120,
       windowSeconds: 900,
       timeoutMs: 300,
     });
