@@ -26,6 +26,8 @@ export interface Billing {
   syncSession(session: Stripe.Checkout.Session): Promise<SubscriberRecord | null>;
 }
 
+const NO_GRACE = { pastDueGraceDays: 0 };
+
 export function createBilling(deps: {
   stripe: Stripe;
   store: SubscriberStore;
@@ -89,8 +91,9 @@ export function createBilling(deps: {
   const linkPayerAccount = async (session: Stripe.Checkout.Session, record: SubscriberRecord) => {
     const address = normalizeAddress(session.customer_details?.email ?? '');
     if (address === null) return;
-    if (!accessFromRecord(record, deps.now(), { pastDueGraceDays: 0 }).entitled) return;
-    await store.linkAccount(await addressKey(signer, address), record.subscriberId);
+    const grants = (r: SubscriberRecord) => accessFromRecord(r, deps.now(), NO_GRACE).entitled;
+    if (!grants(record)) return;
+    await store.linkAccount(await addressKey(signer, address), record.subscriberId, grants);
   };
 
   return {

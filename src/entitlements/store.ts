@@ -15,10 +15,17 @@ export interface SubscriberStore {
   findByUser(userKey: string): Promise<SubscriberRecord | null>;
   findByAccount(accountKey: string): Promise<SubscriberRecord | null>;
   /**
-   * Points an account at a subscriber (a supporter found by their Stripe e-mail signed in):
-   * the index only, never the record, whose version belongs to Stripe's view.
+   * Points an account at a subscriber found by an address nobody has proven to us (the one
+   * typed at Checkout, or a Stripe customer's): the index only, never the record, whose
+   * version belongs to Stripe's view. A link whose record `keep`s (one that grants access
+   * now) is never replaced this way: only a checkout made while signed in (the record's own
+   * `accountKey`, written by `upsert`) moves a link that works.
    */
-  linkAccount(accountKey: string, subscriberId: string): Promise<void>;
+  linkAccount(
+    accountKey: string,
+    subscriberId: string,
+    keep: (current: SubscriberRecord) => boolean,
+  ): Promise<'linked' | 'kept'>;
   findByCustomer(customerId: string): Promise<SubscriberRecord | null>;
   findByStripeSubscription(subscriptionId: string): Promise<SubscriberRecord | null>;
   /** Writes the record and its indexes atomically; an older version never overwrites a newer. */
@@ -63,11 +70,14 @@ export function createSubscriberStore(deps: {
     get,
     findByUser: (userKey) => viaIndex(keys.subscriberByUser(userKey)),
     findByAccount: (accountKey) => viaIndex(keys.subscriberByAccount(accountKey)),
-    async linkAccount(accountKey, subscriberId) {
+    async linkAccount(accountKey, subscriberId, keep) {
+      const current = await viaIndex(keys.subscriberByAccount(accountKey));
+      if (current && current.subscriberId !== subscriberId && keep(current)) return 'kept';
       await withDeadline(
         redis.set(keys.subscriberByAccount(accountKey), subscriberId, { px: RECORD_TTL_MS }),
         timeoutMs,
       );
+      return 'linked';
     },
     findByCustomer: (customerId) => viaIndex(keys.subscriberByCustomer(customerId)),
     findByStripeSubscription: (id) => viaIndex(keys.subscriberByStripeSubscription(id)),

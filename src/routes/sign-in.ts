@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { toBase64Url } from '../encoding';
 import { resolveAccountEntitlement } from '../entitlements/resolve';
+import { accessFromRecord } from '../entitlements/status';
 import { AppError } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
@@ -214,7 +215,14 @@ export const signInRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
         },
         [form.email.trim(), address],
       );
-      if (supporter) await services.subscribers.linkAccount(key, supporter.subscriberId);
+      if (supporter) {
+        const grace = { pastDueGraceDays: services.config.entitlements.pastDueGraceDays };
+        await services.subscribers.linkAccount(
+          key,
+          supporter.subscriberId,
+          (current) => accessFromRecord(current, now, grace).entitled,
+        );
+      }
     });
     const nonce = randomNonce();
     const code = await unavailableOnFailure(() => services.signInCodes.issue(key, nonce));

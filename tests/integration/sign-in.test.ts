@@ -244,7 +244,7 @@ describe('codes: once, for 10 minutes, from the asking browser, 5 attempts', () 
     await redis.del(...codeKeys);
     const refused = await b.post('/_paywall/v1/sign-in/verify', { code, returnTo: '/' });
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toContain('expired');
+    expect(await refused.text()).toContain('That code no longer works');
     expect(b.jar.get(ACCT)).toBeUndefined();
   });
 
