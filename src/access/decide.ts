@@ -3,6 +3,7 @@ import {
   resolveAccountEntitlement,
   resolveEntitlement,
 } from '../entitlements/resolve';
+import { sessionPolicy } from '../identity/session';
 import { type Reader, resolveReader } from '../reader/reader';
 import { type ArticleRef, classifyArticle } from '../rules/rules';
 import type { Services } from '../services';
@@ -39,7 +40,11 @@ export async function decide(
   input: DecideInput,
   now: Date,
 ): Promise<DecideOutput> {
-  const reader = await resolveReader(input.reader, services.readers);
+  const reader = await resolveReader(
+    input.reader,
+    services.readers,
+    sessionPolicy(services.config.accounts.sessionDays, now),
+  );
   let entitlement: EntitlementResult =
     input.reader.token !== undefined || reader.userKey !== undefined
       ? await resolveEntitlement(
@@ -71,7 +76,7 @@ export async function decide(
   // support may have been bought on another device. Readers who are let in cost nothing more.
   if (verdict.access === 'denied' && reader.accountKey && !('entitlement' in entitlement)) {
     const linked = await resolveAccountEntitlement(
-      reader.accountKey,
+      { accountKey: reader.accountKey, sessionId: reader.accountSession },
       await services.entitlements(),
       now,
     );

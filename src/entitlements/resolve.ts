@@ -65,14 +65,19 @@ export async function resolveEntitlement(
 
 /**
  * The support linked to a signed-in account (paid while signed in, or found by the Stripe
- * e-mail at sign-in). `unverifiable` when Redis does not answer: the wall stays up.
+ * e-mail at sign-in), for a device whose sign-in `sessionId` is still alive (none given: the
+ * code was proven just now). `unverifiable` when Redis does not answer: the wall stays up.
  */
 export async function resolveAccountEntitlement(
-  accountKey: string,
+  account: { accountKey: string; sessionId?: string | undefined },
   deps: EntitlementDeps,
   now: Date,
 ): Promise<EntitlementResult> {
-  const linked = await fromRecord(() => deps.store.findByAccount(accountKey), deps, now);
+  const linked = await fromRecord(
+    () => deps.store.findByAccount(account.accountKey, account.sessionId),
+    deps,
+    now,
+  );
   if (linked.kind === 'entitled') return { kind: 'linked', entitlement: linked.entitlement };
   return linked.kind === 'unreachable' ? { kind: 'unverifiable' } : { kind: 'none' };
 }

@@ -13,7 +13,11 @@ export interface SubscriberStore {
   /** One GET: the refresh path's only Redis command. */
   get(subscriberId: string): Promise<SubscriberRecord | null>;
   findByUser(userKey: string): Promise<SubscriberRecord | null>;
-  findByAccount(accountKey: string): Promise<SubscriberRecord | null>;
+  /**
+   * The account's linked support. With a `sessionId`, only while that sign-in is alive
+   * (`account-session:{sessionId}` names the account): one MGET reads both, then one GET.
+   */
+  findByAccount(accountKey: string, sessionId?: string): Promise<SubscriberRecord | null>;
   /**
    * Points an account at a subscriber found by an address nobody has proven to us (the one
    * typed at Checkout, or a Stripe customer's): the index only, never the record, whose
@@ -55,7 +59,7 @@ return 1
 const upsertScript = defineScript(UPSERT_RECORD_SCRIPT);
 
 export function createSubscriberStore(deps: {
-  redis: Pick<Redis, 'get' | 'set' | 'evalsha' | 'eval'>;
+  redis: Pick<Redis, 'get' | 'mget' | 'set' | 'evalsha' | 'eval'>;
   keys: RedisKeys;
   timeoutMs: number;
 }): SubscriberStore {
@@ -69,7 +73,18 @@ export function createSubscriberStore(deps: {
   return {
     get,
     findByUser: (userKey) => viaIndex(keys.subscriberByUser(userKey)),
-    findByAccount: (accountKey) => viaIndex(keys.subscriberByAccount(accountKey)),
+    async findByAccount(accountKey, sessionId) {
+      if (sessionId === undefined) return viaIndex(keys.subscriberByAccount(accountKey));
+      const [session, id] = await withDeadline(
+        redis.mget<(string | null)[]>(
+          keys.accountSession(sessionId),
+          keys.subscriberByAccount(accountKey),
+        ),
+        timeoutMs,
+      );
+      if (session !== accountKey) return null;
+      return typeof id === 'string' ? get(id) : null;
+    },
     async linkAccount(accountKey, subscriberId, keep) {
       const current = await viaIndex(keys.subscriberByAccount(accountKey));
       if (current && current.subscriberId !== subscriberId && keep(current)) return 'kept';

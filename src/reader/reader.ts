@@ -1,3 +1,4 @@
+import { openAccountSession } from '../identity/session';
 import type { ReaderIdSigner } from './reader-id';
 
 /** Who is asking, as far as the meter is concerned. */
@@ -17,14 +18,15 @@ export interface Reader {
   userKey: string | undefined;
   /** The account signed in on this device with an e-mailed code (its address key). */
   accountKey: string | undefined;
+  /** That sign-in's session id: what the account unlocks needs it alive in Redis. */
+  accountSession: string | undefined;
 }
-
-/** The domain the account cookie is sealed under (src/reader/reader-id.ts `seal`). */
-export const ACCOUNT_SEAL = 'acct1';
 
 export async function resolveReader(
   input: { id?: string | undefined; userId?: string | undefined; account?: string | undefined },
   signer: ReaderIdSigner,
+  /** How old an account cookie may be (`accounts.sessionDays`), measured at `now`. */
+  accountPolicy: { now: Date; maxAgeSeconds: number },
 ): Promise<Reader> {
   const verified = input.id === undefined ? null : await signer.verify(input.id);
   const reader =
@@ -34,11 +36,12 @@ export async function resolveReader(
   // A signed-in user is metered as one person across devices; their id is stored only as
   // an HMAC pseudonym.
   const userKey = input.userId ? await signer.pseudonym(input.userId) : undefined;
-  // An account cookie we did not seal (forged, another site's, truncated) is ignored.
-  const accountKey =
+  // An account cookie we did not seal (forged, another site's, truncated) or too old is ignored.
+  const session =
     input.account === undefined
-      ? undefined
-      : ((await signer.open(ACCOUNT_SEAL, input.account)) ?? undefined);
+      ? null
+      : await openAccountSession(signer, input.account, accountPolicy);
+  const accountKey = session?.accountKey;
   const subject = userKey ? `u:${userKey}` : accountKey ? `a:${accountKey}` : `r:${reader.id}`;
   return {
     token: reader.token,
@@ -47,5 +50,6 @@ export async function resolveReader(
     subject,
     userKey,
     accountKey,
+    accountSession: session?.sessionId,
   };
 }

@@ -26,6 +26,8 @@ export interface RedisKeys {
   signInCode(addressKey: string): string;
   /** JSON account record of a reader who signed in with an e-mailed code (keyed by address hash). */
   account(accountKey: string): string;
+  /** One device's sign-in: the account key, until sign-out or `accounts.sessionDays`. */
+  accountSession(sessionId: string): string;
   /** List of JSON messages the development outbox mailer kept (ENVIRONMENT=development/test only). */
   devOutbox(): string;
 }
@@ -43,6 +45,7 @@ export function createKeys(prefix: string): RedisKeys {
     checkoutRedeemed: (sessionId) => `${prefix}checkout-redeemed:${sessionId}`,
     signInCode: (addressKey) => `${prefix}signin-code:${addressKey}`,
     account: (accountKey) => `${prefix}account:${accountKey}`,
+    accountSession: (sessionId) => `${prefix}account-session:${sessionId}`,
     devOutbox: () => `${prefix}dev-outbox`,
   };
 }

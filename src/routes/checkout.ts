@@ -14,6 +14,7 @@ import { readerIp } from '../http/reader-ip';
 import { safeReturnPath } from '../http/return-to';
 import { requireSiteOrBrowserForm, returnOrigin } from '../http/site-origin';
 import { validationHook } from '../http/validation';
+import { sessionPolicy } from '../identity/session';
 import { logEvent } from '../log';
 import { resolveReader } from '../reader/reader';
 import {
@@ -113,7 +114,11 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     const resolved = resolveChoice(input, offers);
     if (!resolved.ok) throw new AppError('invalid_request', resolved.message);
 
-    const reader = await resolveReader(readerInput, services.readers);
+    const reader = await resolveReader(
+      readerInput,
+      services.readers,
+      sessionPolicy(services.config.accounts.sessionDays, services.now()),
+    );
     if (!isJson && reader.issued) setReaderCookie(c, reader.token);
     // Signed-in readers are limited and linked as their user, like the meter counts them.
     const readerId = reader.userKey ?? reader.id;

@@ -21,10 +21,15 @@ import { addressKey, MAX_ADDRESS_LENGTH, normalizeAddress } from '../identity/ad
 import { setSignInPageHeaders } from '../identity/http';
 import { addressPage, codePage, noticePage, signedInPage } from '../identity/pages';
 import { INTENTS, type Intent, SIGN_IN_CODE_PAGE, signInHref } from '../identity/paths';
+import {
+  newSessionId,
+  openAccountSession,
+  sealAccountSession,
+  sessionPolicy,
+} from '../identity/session';
 import { findSupporter } from '../identity/supporters';
 import { logEvent } from '../log';
 import { composeSignInCode } from '../mail/sign-in-code';
-import { ACCOUNT_SEAL } from '../reader/reader';
 import { formErrorResponse } from '../schemas/error';
 import type { Services } from '../services';
 
@@ -326,7 +331,7 @@ async function signIn(c: Context<AppEnv>, key: string, intent: Intent, returnTo:
   const services = c.var.services;
   const now = services.now();
   const deps = await services.entitlements();
-  const support = await resolveAccountEntitlement(key, deps, now);
+  const support = await resolveAccountEntitlement({ accountKey: key }, deps, now);
   if (support.kind === 'unverifiable')
     throw new AppError(
       'service_unavailable',
@@ -346,7 +351,15 @@ async function signIn(c: Context<AppEnv>, key: string, intent: Intent, returnTo:
       200,
     );
   }
-  const { created } = await unavailableOnFailure(() => services.accounts.open(key, now));
+  const sessionDays = services.config.accounts.sessionDays;
+  const session = { accountKey: key, sessionId: newSessionId(), issuedAt: nowSeconds(now) };
+  const { created } = await unavailableOnFailure(() =>
+    services.accounts.open(
+      key,
+      { sessionId: session.sessionId, ttlMs: sessionDays * 86_400_000 },
+      now,
+    ),
+  );
   if (created && registration) {
     // Registering carries this browser's reads into the account: "N more", not a fresh meter.
     const browser = await browserReaderId(c);
@@ -356,11 +369,7 @@ async function signIn(c: Context<AppEnv>, key: string, intent: Intent, returnTo:
       });
     }
   }
-  setAccountCookie(
-    c,
-    await services.readers.seal(ACCOUNT_SEAL, key),
-    services.config.accounts.sessionDays * 86_400,
-  );
+  setAccountCookie(c, await sealAccountSession(services.readers, session), sessionDays * 86_400);
   if ('entitlement' in support && support.entitlement.newToken) {
     setEntitlementCookie(
       c,
@@ -412,10 +421,16 @@ function pageInput(query: { intent?: Intent | undefined; returnTo?: string | und
   return { intent: query.intent ?? 'access', returnTo: safeReturnPath(query.returnTo) ?? '/' };
 }
 
+/** The sign-in page's question only (no Redis): a sealed, unexpired account cookie. */
 async function isSignedIn(c: Context<AppEnv>): Promise<boolean> {
   const sealed = readCookie(c, 'paywall_acct');
-  return sealed !== undefined && (await c.var.services.readers.open(ACCOUNT_SEAL, sealed)) !== null;
+  if (sealed === undefined) return false;
+  const { services } = c.var;
+  const policy = sessionPolicy(services.config.accounts.sessionDays, services.now());
+  return (await openAccountSession(services.readers, sealed, policy)) !== null;
 }
+
+const nowSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
 
 /** Redis, Stripe or the mailer did not answer: refuse, never guess. */
 async function unavailableOnFailure<T>(work: () => Promise<T>, what = 'Sign-in'): Promise<T> {

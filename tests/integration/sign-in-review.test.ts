@@ -138,7 +138,9 @@ function subjectOf(token: string): string {
   return (JSON.parse(new TextDecoder().decode(bytes)) as { sub: string }).sub;
 }
 
-const keyOf = (accountCookie: string | undefined) => (accountCookie ?? '').split('.')[0] ?? '';
+// The account cookie seals `addressKey~issuedAt~sessionId`: the address key is its first part.
+const keyOf = (accountCookie: string | undefined) =>
+  (accountCookie ?? '').split('.')[0]?.split('~')[0] ?? '';
 
 function store(iso: IsolatedWorker) {
   return createSubscriberStore({ redis: redis(), keys: createKeys(iso.prefix), timeoutMs: 5_000 });
