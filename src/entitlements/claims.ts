@@ -8,6 +8,13 @@ export const entClaimSchema = z.object({
   status: z.enum(BILLING_STATUSES),
   /** Epoch seconds: end of the paid period, pass or grace period. */
   until: z.number().int().min(0),
+  /**
+   * `read`: the token opens articles but not the payer's billing (the customer portal). Set
+   * when the support was found through an address nobody proved to us (the one typed at
+   * Checkout): its mailbox may read, but only the browser that paid, or an account that was
+   * signed in when paying, manages the payer's card and subscription. Kept on refresh.
+   */
+  scope: z.literal('read').optional(),
 });
 
 export const entitlementClaimsSchema = z.object({

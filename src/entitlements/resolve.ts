@@ -46,7 +46,9 @@ export async function resolveEntitlement(
       };
     }
     if (check.kind === 'expired') {
-      const refreshed = await fromRecord(() => deps.store.get(check.claims.sub), deps, now);
+      const refreshed = await fromRecord(() => deps.store.get(check.claims.sub), deps, now, {
+        scope: check.claims.ent.scope,
+      });
       if (refreshed.kind === 'entitled')
         return { kind: 'refreshed', entitlement: refreshed.entitlement };
       if (refreshed.kind === 'unreachable') return { kind: 'unverifiable' };
@@ -73,10 +75,13 @@ export async function resolveAccountEntitlement(
   deps: EntitlementDeps,
   now: Date,
 ): Promise<EntitlementResult> {
+  // Linked because this account was signed in when paying: everything. Linked through an
+  // address (typed at Checkout, a Stripe customer's): reading only, never the portal.
   const linked = await fromRecord(
     () => deps.store.findByAccount(account.accountKey, account.sessionId),
     deps,
     now,
+    (record) => (record.accountKey === account.accountKey ? {} : { scope: 'read' }),
   );
   if (linked.kind === 'entitled') return { kind: 'linked', entitlement: linked.entitlement };
   return linked.kind === 'unreachable' ? { kind: 'unverifiable' } : { kind: 'none' };
@@ -87,10 +92,13 @@ type FromRecord =
   | { kind: 'not_entitled' }
   | { kind: 'unreachable' };
 
+type Minting = { scope?: EntClaim['scope'] };
+
 async function fromRecord(
   load: () => Promise<SubscriberRecord | null>,
   deps: EntitlementDeps,
   now: Date,
+  minting: Minting | ((record: SubscriberRecord) => Minting) = {},
 ): Promise<FromRecord> {
   let record: SubscriberRecord | null;
   try {
@@ -98,7 +106,9 @@ async function fromRecord(
   } catch {
     return { kind: 'unreachable' };
   }
-  const entitlement = record ? await entitlementForRecord(record, deps, now) : null;
+  if (!record) return { kind: 'not_entitled' };
+  const opts = typeof minting === 'function' ? minting(record) : minting;
+  const entitlement = await entitlementForRecord(record, deps, now, opts);
   return entitlement ? { kind: 'entitled', entitlement } : { kind: 'not_entitled' };
 }
 
@@ -107,6 +117,7 @@ export async function entitlementForRecord(
   record: SubscriberRecord,
   deps: EntitlementDeps,
   now: Date,
+  opts: Minting = {},
 ): Promise<Entitlement | null> {
   const access = accessFromRecord(record, now, deps.policy);
   if (!access.entitled) return null;
@@ -115,6 +126,7 @@ export async function entitlementForRecord(
     plan: record.plan,
     status: record.status,
     until: Math.floor(access.until.getTime() / 1000),
+    ...(opts.scope ? { scope: opts.scope } : {}),
   };
   const { token, expiresAt } = await signEntitlement(
     deps.ring,

@@ -45,7 +45,9 @@ const portalRoute = createRoute({
       'Not a form post, a body over 4 KB, or a returnTo that is longer than 512 characters or not a same-site relative path',
     ),
     401: formErrorResponse('No valid entitlement cookie (callers that do not accept text/html)'),
-    403: formErrorResponse('A form from an origin that is not allowed'),
+    403: formErrorResponse(
+      'A form from an origin that is not allowed, or reading access found by e-mail address (not the browser or account that paid)',
+    ),
     503: formErrorResponse('Redis or Stripe unreachable'),
   },
 });
@@ -64,6 +66,14 @@ export const portalRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       ? await verifyEntitlement(token, deps.ring, deps.policy, services.now())
       : null;
     const subscriberId = check && check.kind !== 'invalid' ? check.claims.sub : null;
+    // Reading access found through an address nobody proved (typed at Checkout) is not the
+    // payer's billing: their card and subscription stay with the browser or account that paid.
+    if (check && check.kind !== 'invalid' && check.claims.ent.scope === 'read') {
+      throw new AppError(
+        'forbidden',
+        'Support found by e-mail address can be managed from the browser you paid with, or through the link in the receipt Stripe e-mailed you.',
+      );
+    }
 
     const record = subscriberId
       ? await services.subscribers.get(subscriberId).catch(() => {

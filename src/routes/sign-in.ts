@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { toBase64Url } from '../encoding';
-import { resolveAccountEntitlement } from '../entitlements/resolve';
+import { type EntitlementDeps, resolveAccountEntitlement } from '../entitlements/resolve';
 import { accessFromRecord } from '../entitlements/status';
+import { verifyEntitlement } from '../entitlements/token';
 import { AppError } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
@@ -370,7 +371,10 @@ async function signIn(c: Context<AppEnv>, key: string, intent: Intent, returnTo:
     }
   }
   setAccountCookie(c, await sealAccountSession(services.readers, session), sessionDays * 86_400);
-  if ('entitlement' in support && support.entitlement.newToken) {
+  const keepsFullerToken =
+    'entitlement' in support &&
+    (await holdsFullToken(c, support.entitlement.subscriberId, deps, now));
+  if ('entitlement' in support && support.entitlement.newToken && !keepsFullerToken) {
     setEntitlementCookie(
       c,
       support.entitlement.newToken,
@@ -379,6 +383,26 @@ async function signIn(c: Context<AppEnv>, key: string, intent: Intent, returnTo:
   }
   logEvent('info', 'signed_in', { supporter: 'entitlement' in support, created });
   return c.redirect(returnTo, 303);
+}
+
+/**
+ * The browser that paid already holds a token for this support with every right (the
+ * portal too): signing in here must not swap it for a reading-only one.
+ */
+async function holdsFullToken(
+  c: Context<AppEnv>,
+  subscriberId: string,
+  deps: EntitlementDeps,
+  now: Date,
+): Promise<boolean> {
+  const token = readCookie(c, 'paywall_ent');
+  if (token === undefined) return false;
+  const check = await verifyEntitlement(token, deps.ring, deps.policy, now);
+  return (
+    check.kind !== 'invalid' &&
+    check.claims.sub === subscriberId &&
+    check.claims.ent.scope === undefined
+  );
 }
 
 async function pendingSignIn(c: Context<AppEnv>): Promise<{ key: string; nonce: string } | null> {

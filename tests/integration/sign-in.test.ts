@@ -1,12 +1,14 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { fromBase64Url } from '../../src/encoding';
 import { createOutboxMailer } from '../../src/mail/outbox';
 import { createRedisClient } from '../../src/redis/client';
 import { createKeys } from '../../src/redis/keys';
 import { ARTICLES } from '../../tools/demo-origin/articles';
 import { CookieJar } from '../support/cookie-jar';
+import { genuineClaims, seedSubscriber, signingKeys, signWith } from '../support/entitlements';
 import { type IsolatedWorker, isolatedWorker } from '../support/isolated-stripe';
-import { BASE } from '../support/worker';
+import { API_KEY, BASE, callWorker } from '../support/worker';
 
 // Issue #11: a reader is a person. An e-mailed code gets a supporter access on any device,
 // registers a reader, and signs in and out; the address is never stored and the page never
@@ -397,5 +399,70 @@ describe('sites with their own edge middleware pass the account cookie to the ac
     expect((await ask({ account }, 'api/two')).meter).toMatchObject({ limit: 3, used: 2 });
     const forged = await ask({ account: `${account.slice(0, -2)}xx` }, 'api/three');
     expect(forged.meter).toMatchObject({ limit: 1, used: 1 });
+  });
+});
+
+describe('support found by e-mail reads; billing stays with whoever paid', () => {
+  it('the other device reads but cannot open the payer’s portal; the paying browser, signing in too, keeps its full token and portal', async () => {
+    const iso = await isolatedWorker({ meter: { limit: 1 } });
+    const email = uniqueAddress('portal');
+    const payer = new Browser(iso.fetcher);
+    await pay(iso, payer, email, '/');
+    const fullToken = payer.jar.get(ENT);
+
+    const phone = new Browser(iso.fetcher);
+    expect((await signIn(iso, phone, email, '/')).status).toBe(303);
+    expect(phone.jar.get(ENT)).toBeTruthy();
+    const refused = await phone.post('/_paywall/v1/portal', { returnTo: '/' });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('browser you paid with');
+
+    expect((await signIn(iso, payer, email, '/')).status).toBe(303);
+    expect(payer.jar.get(ENT)).toBe(fullToken);
+    const portal = await payer.post('/_paywall/v1/portal', { returnTo: '/' });
+    expect(portal.status).toBe(303);
+    expect(portal.headers.get('location') ?? '').toContain(new URL(env.STRIPE_API_BASE).host);
+  });
+
+  it('a reading-only token stays reading-only when it is refreshed', async () => {
+    const { record } = await seedSubscriber({}, env.REDIS_KEY_PREFIX);
+    const [key] = signingKeys();
+    if (!key) throw new Error('no test signing key');
+    const past = Math.floor(Date.now() / 1000) - 3_600;
+    const expired = await signWith(
+      key,
+      genuineClaims(record.subscriberId, {
+        iat: past - 900,
+        exp: past,
+        ent: {
+          kind: 'subscription',
+          plan: 'monthly',
+          status: 'active',
+          until: past + 86_400,
+          scope: 'read',
+        },
+      }),
+    );
+    const response = await callWorker(
+      new Request(`${BASE}/_paywall/v1/access`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify({
+          article: { id: `scope/${crypto.randomUUID()}` },
+          reader: { token: expired },
+        }),
+      }),
+    );
+    const body = (await response.json()) as {
+      reason: string;
+      entitlement: { token: string } | null;
+    };
+    expect(body.reason).toBe('subscriber');
+    const payload = JSON.parse(
+      new TextDecoder().decode(
+        fromBase64Url(body.entitlement?.token.split('.')[1] ?? '') ?? new Uint8Array(),
+      ),
+    ) as { ent: { scope?: string } };
+    expect(payload.ent.scope).toBe('read');
   });
 });
