@@ -5,6 +5,12 @@ import { isExpectedWorkerdLog } from '../../support/workerd-logs';
 // entries workerd prints for a fetch the worker caught, and nothing else. Entries as the
 // pool writes them (one write each, the stack on a second line).
 
+const BINDING = 'file:///x/node_modules/miniflare/dist/src/workers/email/send_email.worker.js';
+const REFUSED = `uncaught exception; source = Uncaught (in promise); stack = Error: email to a@example.com not allowed
+    at SendEmailBinding.checkDestinationAllowed (${BINDING}:3196:13)
+    at SendEmailBinding.send (${BINDING}:3260:12)
+`;
+
 const STACK =
   '\nstack: /x/node_modules/@cloudflare/workerd-linux-64/bin/workerd@52008e2 /x/workerd@5200ac5\n';
 
@@ -17,6 +23,7 @@ describe('isExpectedWorkerdLog', () => {
     `uncaught exception; exception = workerd/jsg/_virtual_includes/iterator/workerd/jsg/value.h:1480: disconnected: jsg.Error: Network connection lost.${STACK}`,
     `exception = workerd/api/web-socket.c++:821: disconnected: WebSocket peer disconnected${STACK}`,
     'exception = workerd/api/web-socket.c++:821: disconnected: WebSocket peer disconnected',
+    REFUSED,
   ])('drops %j', (entry) => {
     expect(isExpectedWorkerdLog(entry)).toBe(true);
   });
@@ -32,6 +39,9 @@ describe('isExpectedWorkerdLog', () => {
     `stderr | a.test.ts > uncaught exception; source = Uncaught (in promise); stack = Error: Network connection lost.\n`,
     'uncaught exception; source = Uncaught (in promise); stack = Error: Network connection lost.\nmore\n',
     'A header value for "cookie" contains non-ASCII characters',
+    // The binding's refusal only when every frame is the binding's own.
+    `${REFUSED}    at sendCode (file:///x/src/mail/cloudflare.ts:40:11)\n`,
+    REFUSED.replace('SendEmailBinding.send', 'OurCode.send'),
     '',
   ])('prints %j', (entry) => {
     expect(isExpectedWorkerdLog(entry)).toBe(false);
