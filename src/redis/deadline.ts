@@ -14,5 +14,7 @@ export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   });
   // A late rejection of `work` must not become an unhandled rejection.
   work.catch(() => {});
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([work, deadline]).finally(() => {
+    if (timer !== undefined) clearTimeout(timer);
+  });
 }
