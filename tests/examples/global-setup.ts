@@ -3,6 +3,7 @@ import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../e2e/stack';
 import { startCountingProxy } from '../support/counting-proxy';
 import { startClosedPort, startHangingServer } from '../support/fault-servers';
+import { hideExpectedWorkerdLogs } from '../support/workerd-logs';
 
 /** The site the example Worker plays in these tests; its forms post from this origin. */
 export const SITE_ORIGIN = 'https://site.example';
@@ -13,6 +14,8 @@ export const SITE_ORIGIN = 'https://site.example';
 let stack: Stack | undefined;
 
 export default async function setup(project: TestProject) {
+  // The closed-port tests make workerd log the fetch failures the client catches.
+  hideExpectedWorkerdLogs();
   const started = Date.now();
   // The registration wall on, so a reader signed in through the client is metered as an
   // account with the higher limit (tests/examples/client.test.ts).

@@ -8,7 +8,7 @@ import { BASE, withBindings } from '../support/worker';
 // issue #10 item 6: every route that takes a returnTo (checkout as JSON and as a form, the
 // portal, the prompt fragment) refuses the same hostile spellings through the one parser, and
 // what it accepts stays on the site wherever it ends up (Stripe's cancel and return URLs,
-// Location, the prompt's hidden fields). The full table is tests/unit/return-to.test.ts.
+// Location, the prompt's hidden fields). The full table is tests/unit/http/return-to.test.ts.
 // Its own Redis prefix: the checkouts made here do not spend the site-wide checkout budget
 // the other test files share.
 const PREFIX = `${env.REDIS_KEY_PREFIX}returnto:`;
