@@ -10,8 +10,8 @@ import { MAX_TOKEN_BYTES } from '../schemas/entitlement-token';
 
 /** The same attributes the service uses when it sits in front of the site. */
 const ATTRIBUTES = 'Path=/; Secure; HttpOnly; SameSite=Lax';
-/** Cookie values we set are base64url and dots; anything else read back is not ours. */
-const COOKIE_VALUE = /^[A-Za-z0-9._-]*$/;
+/** Cookie values we set are base64url, dots and `~` (the account cookie); anything else is not ours. */
+const COOKIE_VALUE = /^[A-Za-z0-9._~-]*$/;
 
 export interface PaywallCookies {
   readerId?: string;
