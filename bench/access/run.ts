@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { localDefaults } from '../../tools/dev-vars';
+import { localDefaults } from '../../tools/dev/dev-vars';
 import { Cleanup } from '../support/cleanup';
 import { codeSnapshot } from '../support/git';
 import { envNumber, machineInfo, runRounds } from '../support/load';

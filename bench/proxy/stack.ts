@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { localDefaults } from '../../tools/dev-vars';
+import { localDefaults } from '../../tools/dev/dev-vars';
 import type { Cleanup } from '../support/cleanup';
 import { type OriginChild, startOriginChild } from '../support/origin';
 import { startUpstashChild } from '../support/upstash';

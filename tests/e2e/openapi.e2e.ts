@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, expect, inject, test } from 'vitest';
-import { SWAGGER_UI_DIR, SWAGGER_UI_FILES } from '../../tools/vendor-swagger-ui';
+import { SWAGGER_UI_DIR, SWAGGER_UI_FILES } from '../../tools/scripts/vendor-swagger-ui';
 import { launchBrowser } from './browser';
 
 // The served OpenAPI document checked against the official OpenAPI 3.1 JSON schema. This runs
@@ -103,7 +103,9 @@ test('Swagger UI is pinned to one exact version, and the copies in public/ are i
   for (const file of SWAGGER_UI_FILES) {
     const original = await readFile(resolve(PACKAGE_DIR, file));
     const copy = await readFile(resolve(SWAGGER_UI_DIR, file));
-    expect(copy.equals(original), `${file}: run npx tsx tools/vendor-swagger-ui.ts`).toBe(true);
+    expect(copy.equals(original), `${file}: run npx tsx tools/scripts/vendor-swagger-ui.ts`).toBe(
+      true,
+    );
   }
 });
 

@@ -10,8 +10,8 @@ import { freePort, waitForHttp } from '../../bench/support/net';
 import { bundleWorker, ROOT } from '../../bench/support/wrangler';
 import { paywallConfigSchema } from '../../src/config';
 import { startDemoOrigin } from '../../tools/demo-origin/server';
-import { newSigningKey } from '../../tools/keys';
-import { pricesForOffers } from '../../tools/local-stripe-prices';
+import { pricesForOffers } from '../../tools/dev/local-stripe-prices';
+import { newSigningKey } from '../../tools/shared/keys';
 import { startStripeLocal } from '../../tools/stripe-local/server';
 import { startUpstashLocal } from '../../tools/upstash-local/server';
 

@@ -5,8 +5,8 @@ import project from '../../package.json';
 import { BASE, callWorker } from '../support/worker';
 
 // Issue #10 item 10: the docs page loads nothing from another host. Swagger UI is pinned
-// (an exact version in package.json), copied into public/ by tools/vendor-swagger-ui.ts and
-// served by the worker itself from its static assets, under a CSP that allows only itself.
+// (an exact version in package.json), copied into public/ by tools/scripts/vendor-swagger-ui.ts
+// and served by the worker itself from its static assets, under a CSP that allows only itself.
 
 const get = (path: string) => callWorker(new Request(`${BASE}${path}`));
 

@@ -6,7 +6,7 @@ import type {
   GetEmailResponseSuccess,
   ListEmail,
 } from 'resend';
-import { keepAliveLikeClients, listen } from '../http-server';
+import { keepAliveLikeClients, listen } from '../shared/http-server';
 
 // resend-local: an offline stand-in for Resend's e-mail API, for development and tests. It
 // answers what the real `resend` SDK and src/mail/resend.ts send (POST /emails, GET

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closeOnSignals, parsePort } from '../cli';
+import { closeOnSignals, parsePort } from '../shared/cli';
 import type { BackendChoice } from './choose-backend';
 import { startUpstashLocal } from './server';
 

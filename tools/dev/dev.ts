@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { unstable_readConfig } from 'wrangler';
-import { parseEnv } from '../src/env';
-import { isLoopbackHost } from '../src/loopback';
-import { type DemoOrigin, startDemoOrigin } from './demo-origin/server';
+import { parseEnv } from '../../src/env';
+import { isLoopbackHost } from '../../src/loopback';
+import { type DemoOrigin, startDemoOrigin } from '../demo-origin/server';
+import { type StripeLocal, startStripeLocal } from '../stripe-local/server';
+import { startUpstashLocal, type UpstashLocal } from '../upstash-local/server';
 import { ensureDevVars, LOCAL_SITE_API_KEY } from './dev-vars';
 import { pricesForOffers } from './local-stripe-prices';
-import { type StripeLocal, startStripeLocal } from './stripe-local/server';
-import { startUpstashLocal, type UpstashLocal } from './upstash-local/server';
 
 /**
  * `npm start`: the whole service on one machine, offline.
@@ -20,7 +20,7 @@ import { startUpstashLocal, type UpstashLocal } from './upstash-local/server';
  *      test-mode keys without STRIPE_API_BASE use Stripe itself);
  *   5. run `wrangler dev` on http://127.0.0.1:8787. Ctrl-C stops everything.
  */
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = resolve(import.meta.dirname, '../..');
 const WORKER_PORT = Number(process.env.PORT ?? 8787);
 
 async function main(): Promise<void> {

@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createApp } from '../src/app';
-import { OPENAPI_PATH } from '../src/routes/docs';
-import type { Services } from '../src/services';
+import { createApp } from '../../src/app';
+import { OPENAPI_PATH } from '../../src/routes/docs';
+import type { Services } from '../../src/services';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = resolve(import.meta.dirname, '../..');
 
 async function main(): Promise<number> {
   // The document needs no service: generating it never touches Redis, Stripe or config.

@@ -36,5 +36,5 @@ export const CRAWLER_RANGES_UPDATED = '${new Date().toISOString()}';
 
 export const CRAWLER_RANGES: Record<'google' | 'bing', string[]> = ${JSON.stringify(ranges, null, 2)};
 `;
-writeFileSync(resolve(import.meta.dirname, '../src/proxy/crawler-ranges.ts'), file);
+writeFileSync(resolve(import.meta.dirname, '../../src/proxy/crawler-ranges.ts'), file);
 console.log(`wrote ${Object.values(ranges).flat().length} ranges`);

@@ -3,7 +3,7 @@
  * public/_paywall/docs/swagger-ui/, which the worker serves as static assets for the API
  * docs page. Nothing is loaded from a CDN. Run it after changing the pinned version:
  *
- *   npx tsx tools/vendor-swagger-ui.ts
+ *   npx tsx tools/scripts/vendor-swagger-ui.ts
  *
  * tests/integration/docs-page.test.ts fails while the copies differ from the package.
  */
@@ -20,7 +20,7 @@ export const SWAGGER_UI_FILES = [
   'NOTICE',
 ] as const;
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = resolve(import.meta.dirname, '../..');
 export const SWAGGER_UI_DIR = join(ROOT, 'public/_paywall/docs/swagger-ui');
 
 function main(): void {

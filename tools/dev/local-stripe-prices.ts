@@ -1,5 +1,5 @@
-import type { Offers } from '../src/billing/offers';
-import type { LocalPrice } from './stripe-local/server';
+import type { Offers } from '../../src/billing/offers';
+import type { LocalPrice } from '../stripe-local/server';
 
 /** The emulator starts with exactly the prices the paywall configuration offers. */
 export function pricesForOffers(offers: Offers): LocalPrice[] {

@@ -3,7 +3,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 /**
  * What any site can do with no secret and no call per request: verify an entitlement token
  * knowing only the JWKS URL (jose caches the key set).
- *   npx tsx tools/verify-entitlement.ts http://127.0.0.1:8787/.well-known/jwks.json <token>
+ *   npx tsx tools/scripts/verify-entitlement.ts http://127.0.0.1:8787/.well-known/jwks.json <token>
  * Issuer and audience default to the local ones from wrangler.toml.
  */
 const [jwksUrl, token] = process.argv.slice(2);
