@@ -219,7 +219,7 @@ test('7. the success URL opened in another browser shows where access went, not 
     .poll(() => seen(other.page.locator('h1')))
     .toBe('Access went to the browser you paid with');
   const text = await seen(other.page.locator('body'));
-  expect(text).toMatch(/open any article in the browser you paid with/);
+  expect(text).toMatch(/choose "Get access on this device" under any article/);
   expect(text).not.toContain(new URL(link).searchParams.get('session_id'));
   expect(await entitlement(other.context)).toBeNull();
   const again = await open(other.page, walled);
