@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authed, base64, Keys, post, TARGETS, TOKEN } from './upstash-local-support';
 
 // The wire protocol of tools/upstash-local, with raw fetch: what the client never sends
-// (bad bodies, no auth), and the exact shapes it relies on (status codes, {result}/{error},
-// base64 encoding, the sync-token header).
+// (bad bodies, no auth, other routes), and the exact shapes it relies on (status codes,
+// {result}/{error}, base64 encoding).
 
 describe.each(TARGETS)('upstash-local protocol on $name', ({ url }) => {
   let keys: Keys;
@@ -32,10 +32,11 @@ describe.each(TARGETS)('upstash-local protocol on $name', ({ url }) => {
       expect(body).toEqual({ error: 'Unauthorized' });
     });
 
-    it('accepts the token as a _token query parameter, as Upstash does', async () => {
+    it('takes the token from the Authorization header only, as the client sends it', async () => {
       const response = await post(url, `/?_token=${encodeURIComponent(TOKEN)}`, '["PING"]', {});
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ result: 'PONG' });
+      expect(response.status).toBe(401);
+      const { status, body } = await command(['PING'], { authorization: `bearer ${TOKEN}` });
+      expect([status, body]).toEqual([200, { result: 'PONG' }]);
     });
   });
 
@@ -129,88 +130,28 @@ describe.each(TARGETS)('upstash-local protocol on $name', ({ url }) => {
     });
   });
 
-  describe('POST /pipeline and /multi-exec', () => {
-    const batch = async (path: string, body: unknown) => {
-      const response = await post(url, path, JSON.stringify(body), authed());
-      return { status: response.status, body: await response.json() };
-    };
-
-    it('answers one entry per command, errors included, with 200', async () => {
-      const k = keys.key('p');
-      expect(
-        await batch('/pipeline', [
-          ['SET', k, 'x'],
-          ['INCR', k],
-          ['GET', k],
-        ]),
-      ).toEqual({
-        status: 200,
-        body: [
-          { result: 'OK' },
-          { error: 'ERR value is not an integer or out of range' },
-          { result: 'x' },
-        ],
-      });
-    });
-
-    it('keeps runtime errors per entry in a transaction', async () => {
-      const k = keys.key('m');
-      expect(
-        await batch('/multi-exec', [
-          ['SET', k, 'x'],
-          ['INCR', k],
-          ['APPEND', k, 'y'],
-        ]),
-      ).toEqual({
-        status: 200,
-        body: [
-          { result: 'OK' },
-          { error: 'ERR value is not an integer or out of range' },
-          { result: 2 },
-        ],
-      });
-    });
-
-    it('aborts a transaction with a command refused while queueing, running none of it', async () => {
-      const k = keys.key('abort');
-      const answer = await batch('/multi-exec', [['SET', k, 'x'], ['GET']]);
-      expect(answer.status).toBe(400);
-      expect((answer.body as { error: string }).error).toMatch(
-        /^EXECABORT Transaction discarded because of previous errors.*wrong number of arguments/,
-      );
-      expect((await command(['EXISTS', k])).body).toEqual({ result: 0 });
-    });
-
-    it('answers 400 when the body is not a list of commands', async () => {
-      expect((await batch('/pipeline', ['SET', 'k', 'v'])).status).toBe(400);
-      expect((await batch('/multi-exec', { commands: [] })).status).toBe(400);
-    });
-
-    it('serves many concurrent requests on kept-alive connections', async () => {
+  describe('headers and routes', () => {
+    it('answers JSON, and many concurrent requests on kept-alive connections', async () => {
       const k = keys.key('concurrent');
-      const answers = await Promise.all(Array.from({ length: 100 }, () => command(['INCR', k])));
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, () => post(url, '/', JSON.stringify(['INCR', k]), authed())),
+      );
       expect(answers.every((a) => a.status === 200)).toBe(true);
-      const seen = answers.map((a) => a.body.result as number).sort((a, b) => a - b);
+      expect(answers.every((a) => a.headers.get('content-type') === 'application/json')).toBe(true);
+      const bodies = await Promise.all(answers.map((a) => a.json() as Promise<{ result: number }>));
+      const seen = bodies.map((b) => b.result).sort((a, b) => a - b);
       expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     });
-  });
 
-  describe('headers and routes', () => {
-    it('echoes upstash-sync-token, and issues one when none is sent', async () => {
-      const echoed = await post(url, '/', '["PING"]', authed({ 'upstash-sync-token': 'tok-123' }));
-      expect(echoed.headers.get('upstash-sync-token')).toBe('tok-123');
-      const issued = await post(url, '/', '["PING"]', authed());
-      expect(issued.headers.get('upstash-sync-token')).toMatch(/\S/);
-      expect(issued.headers.get('content-type')).toContain('application/json');
-    });
-
-    it('answers GET /ping as a health check and 404 {error} for unknown paths', async () => {
-      const ping = await fetch(`${url}/ping`, { headers: authed() });
-      expect(ping.status).toBe(200);
-      expect(await ping.json()).toEqual({ result: 'PONG' });
-      const missing = await post(url, '/nowhere', '["PING"]', authed());
-      expect(missing.status).toBe(404);
-      expect(await missing.json()).toEqual({ error: expect.stringMatching(/^ERR /) });
+    it('serves POST / only: 404 {error} for other paths, Upstash’s included; 405 for GET /', async () => {
+      for (const path of ['/pipeline', '/multi-exec', '/ping', '/nowhere']) {
+        const missing = await post(url, path, '[["PING"]]', authed());
+        expect(missing.status, path).toBe(404);
+        expect(await missing.json()).toEqual({ error: expect.stringMatching(/^ERR /) });
+      }
+      const get = await fetch(`${url}/`, { headers: authed() });
+      expect(get.status).toBe(405);
+      expect(await get.json()).toEqual({ error: expect.stringMatching(/^ERR /) });
     });
   });
 });

@@ -23,17 +23,23 @@ export const TARGETS: Target[] = [
   { name: 'memory', url: env.TEST_UPSTASH_MEMORY_URL, backend: 'memory' },
 ];
 
-/** The client modes the worker and libraries use: auto-pipelined (the default) or not. */
-export const CLIENT_MODES = [
-  { mode: 'auto-pipelining', enableAutoPipelining: true },
-  { mode: 'one request per command', enableAutoPipelining: false },
-];
-
 type RedisConfig = ConstructorParameters<typeof Redis>[0];
 
-/** The real client, with its defaults (base64 responses, retries) unless overridden. */
+/**
+ * The real client, speaking the protocol as the worker's does (src/redis/client.ts): one
+ * request per command (no auto-pipelining) and no read-your-writes token, which is all
+ * upstash-local serves. Its other defaults (base64 responses, JSON deserialisation, retries)
+ * stay unless overridden, so the tests see what a plain client would.
+ */
 export function client(url: string, overrides: Partial<RedisConfig> = {}): Redis {
-  return new Redis({ url, token: TOKEN, enableTelemetry: false, ...overrides });
+  return new Redis({
+    url,
+    token: TOKEN,
+    enableTelemetry: false,
+    enableAutoPipelining: false,
+    readYourWrites: false,
+    ...overrides,
+  });
 }
 
 /**
@@ -52,7 +58,7 @@ export class Keys {
 
   async cleanup(url: string): Promise<void> {
     if (this.used.size === 0) return;
-    await client(url, { enableAutoPipelining: false }).del(...this.used);
+    await client(url).del(...this.used);
   }
 }
 

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLIENT_MODES, client, Keys, sha1Hex, TARGETS } from './upstash-local-support';
+import { client, Keys, sha1Hex, TARGETS } from './upstash-local-support';
 
-// Conformance of tools/upstash-local with the real @upstash/redis client, unchanged, on both
-// backends and in both client modes. What is asserted is what the client hands back from a
-// real Upstash database, so a difference here is a difference the worker would see.
+// Conformance of tools/upstash-local with the real @upstash/redis client, on both backends,
+// configured as the worker configures it (one request per command, no read-your-writes; see
+// client() in upstash-local-support.ts). What is asserted is what the client hands back from
+// a real Upstash database, so a difference here is a difference the worker would see.
 
 describe.each(TARGETS)('upstash-local on $name', ({ url }) => {
   let keys: Keys;
@@ -14,8 +15,8 @@ describe.each(TARGETS)('upstash-local on $name', ({ url }) => {
     await keys.cleanup(url);
   });
 
-  describe.each(CLIENT_MODES)('with $mode', ({ enableAutoPipelining }) => {
-    const redis = () => client(url, { enableAutoPipelining });
+  describe('commands', () => {
+    const redis = () => client(url);
 
     it('stores and returns strings, including unicode, empty and base64-looking ones', async () => {
       const r = redis();
@@ -29,7 +30,7 @@ describe.each(TARGETS)('upstash-local on $name', ({ url }) => {
 
     it('returns text that looks like a number or JSON as the client deserializes it', async () => {
       const r = redis();
-      const raw = client(url, { enableAutoPipelining, automaticDeserialization: false });
+      const raw = client(url, { automaticDeserialization: false });
       await r.set(keys.key('num'), '123');
       await r.set(keys.key('json'), '{"a":[1,"b"]}');
       // The client's default JSON-parses replies; without it the stored text comes back.
@@ -125,55 +126,6 @@ describe.each(TARGETS)('upstash-local on $name', ({ url }) => {
         'ERR value is not an integer or out of range',
       );
       await expect(r.sadd(keys.key('word'), 'x')).rejects.toThrow(/^.*WRONGTYPE/);
-    });
-  });
-
-  describe('pipelines and transactions', () => {
-    it('runs a pipeline in order with mixed results', async () => {
-      const r = client(url);
-      const results = await r
-        .pipeline()
-        .set(keys.key('p'), 1)
-        .incr(keys.key('p'))
-        .get(keys.key('p'))
-        .get(keys.key('nothing'))
-        .sadd(keys.key('ps'), 'm')
-        .exec();
-      expect(results).toEqual(['OK', 2, 2, null, 1]);
-    });
-
-    it('keeps a failing command’s error in its own entry', async () => {
-      const r = client(url);
-      const build = () =>
-        r.pipeline().set(keys.key('pe'), 'text').incr(keys.key('pe')).get(keys.key('pe'));
-      const kept = await build().exec({ keepErrors: true });
-      expect(kept[0]).toEqual({ result: 'OK', error: undefined });
-      expect(kept[1]?.error).toBe('ERR value is not an integer or out of range');
-      expect(kept[2]).toEqual({ result: 'text', error: undefined });
-      await expect(build().exec()).rejects.toThrow(/Command 2 \[ incr \] failed/);
-    });
-
-    it('runs MULTI/EXEC atomically and returns every result', async () => {
-      const r = client(url);
-      const results = await r
-        .multi()
-        .set(keys.key('m'), 10)
-        .incrby(keys.key('m'), 5)
-        .get(keys.key('m'))
-        .exec();
-      expect(results).toEqual(['OK', 15, 15]);
-    });
-
-    it('keeps runtime errors per entry in a transaction and applies the rest', async () => {
-      const r = client(url);
-      const results = await r
-        .multi()
-        .set(keys.key('mt'), 'text')
-        .incr(keys.key('mt'))
-        .set(keys.key('mt2'), 'after')
-        .exec({ keepErrors: true });
-      expect(results[1]?.error).toBe('ERR value is not an integer or out of range');
-      expect(await r.get(keys.key('mt2'))).toBe('after');
     });
   });
 

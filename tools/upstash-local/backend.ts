@@ -1,14 +1,11 @@
 import { connect } from 'node:net';
 
-// What the HTTP layer needs from a Redis: run one command, a pipeline, or a transaction,
-// and get back plain JSON-able replies. Two implementations sit behind it: a real
+// What the HTTP layer needs from a Redis: run one command and get back a plain JSON-able
+// reply. Two implementations sit behind it: a real
 // redis-server through ioredis, and an embedded ioredis-mock for machines without one.
 
 /** A Redis reply as Upstash puts it in JSON: bulk/status → string, integer → number, nil → null. */
 export type Reply = string | number | null | Reply[];
-
-/** One entry of a /pipeline or /multi-exec answer. */
-export type ItemResult = { result: Reply } | { error: string };
 
 /**
  * A Redis error reply (`-ERR ...`, `-NOSCRIPT ...`). The message is exactly the text Redis
@@ -32,13 +29,6 @@ export interface Backend {
   readonly description: string;
   /** Rejects with CommandError for a Redis error reply. */
   exec(command: string[]): Promise<Reply>;
-  /** In order, not atomic; each command's error stays in its own entry. */
-  pipeline(commands: string[][]): Promise<ItemResult[]>;
-  /**
-   * MULTI/EXEC. A command refused while queueing (unknown, wrong arity) aborts the whole
-   * transaction with a CommandError "EXECABORT ..."; runtime errors stay per entry, as in Redis.
-   */
-  multiExec(commands: string[][]): Promise<ItemResult[]>;
   close(): Promise<void>;
 }
 
@@ -65,17 +55,6 @@ export function refusal(name: string, kind: Backend['kind']): string | undefined
     return `ERR Command is not available over the REST API: '${lower}'`;
   }
   return undefined;
-}
-
-export function settle(reply: Promise<Reply>): Promise<ItemResult> {
-  return reply.then(
-    (result) => ({ result }),
-    (error: unknown) => {
-      // Only Redis error replies belong in an entry; anything else fails the request.
-      if (error instanceof CommandError) return { error: error.message };
-      throw error;
-    },
-  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ItemResult, Reply } from './backend';
+import type { Reply } from './backend';
 
 // Request bodies in, JSON replies out, in the shapes the Upstash REST API uses.
 
@@ -35,14 +35,6 @@ export function toCommand(value: unknown): string[] {
   });
 }
 
-/** A /pipeline or /multi-exec body: a JSON array of commands. */
-export function toCommands(value: unknown): string[][] {
-  if (!Array.isArray(value)) {
-    throw new BadRequest('ERR body must be a JSON array of commands, e.g. [["SET","k","v"]]');
-  }
-  return value.map(toCommand);
-}
-
 export function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
@@ -65,9 +57,4 @@ export function encodeBase64(reply: Reply, topLevel = true): Reply {
   }
   if (Array.isArray(reply)) return reply.map((item) => encodeBase64(item, false));
   return reply;
-}
-
-export function encodeItem(item: ItemResult, base64: boolean): ItemResult {
-  if ('error' in item || !base64) return item;
-  return { result: encodeBase64(item.result) };
 }

@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import RedisMock from 'ioredis-mock';
-import {
-  type Backend,
-  CommandError,
-  type ItemResult,
-  type Reply,
-  refusal,
-  settle,
-} from './backend';
+import { type Backend, CommandError, type Reply, refusal } from './backend';
 import { arities, arityError, isKnownCommand, unknownCommandError } from './command-table';
 import { decodeScriptResult, scriptWrapper } from './memory-lua';
 import { normalizeOptions } from './memory-options';
@@ -19,8 +12,8 @@ import { checkNumKeys, sha1 } from './scripts';
 // is only ever looked up after the name is checked against Redis's own command table.
 //
 // Everything the mock does happens synchronously inside the promise its method returns, and
-// this layer adds no await before dispatching. So a transaction, run as one synchronous
-// loop, is atomic just as MULTI/EXEC is, and a pipeline keeps its order.
+// this layer adds no await before dispatching. So one command (a script included) runs
+// whole before the next request's, as it would on Redis.
 
 type MockMethod = (...args: string[]) => Promise<unknown>;
 
@@ -49,22 +42,6 @@ export class MemoryBackend implements Backend {
     } catch (error) {
       return Promise.reject(asCommandError(error));
     }
-  }
-
-  pipeline(commands: string[][]): Promise<ItemResult[]> {
-    return Promise.all(commands.map((command) => settle(this.exec(command))));
-  }
-
-  multiExec(commands: string[][]): Promise<ItemResult[]> {
-    // Redis refuses the whole transaction when a command fails while queueing.
-    for (const command of commands) {
-      const refused = this.queueError(command);
-      if (refused) {
-        const reason = `EXECABORT Transaction discarded because of previous errors: ${refused}`;
-        return Promise.reject(new CommandError(reason));
-      }
-    }
-    return this.pipeline(commands);
   }
 
   async close(): Promise<void> {

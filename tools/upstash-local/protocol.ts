@@ -1,16 +1,13 @@
 import { type Backend, BackendUnavailableError, CommandError } from './backend';
-import { BadRequest, encodeBase64, encodeItem, parseJson, toCommand, toCommands } from './encoding';
+import { BadRequest, encodeBase64, parseJson, toCommand } from './encoding';
 
-// The Upstash REST routes, independent of node:http so they read as the protocol they are:
-//   POST /            ["SET","k","v"]         → 200 {"result": ...} | 400 {"error": "ERR ..."}
-//   POST /pipeline    [["SET","k","v"], ...]  → 200 [{"result": ...} | {"error": ...}, ...]
-//   POST /multi-exec  [["SET","k","v"], ...]  → same shape, run as MULTI/EXEC
-//   GET  / or /ping                           → 200 {"result": "PONG"} (health, runs PING)
+// The Upstash REST route the worker's client uses, independent of node:http so it reads as
+// the protocol it is:
+//   POST /   ["SET","k","v"]   → 200 {"result": ...} | 400 {"error": "ERR ..."}
 //
-// /multi-exec: a command refused while queueing (unknown, wrong arity) aborts the whole
-// transaction as Redis does, answered 400 {"error": "EXECABORT Transaction discarded because
-// of previous errors: <first reason>"}; nothing ran. Errors while executing (WRONGTYPE,
-// not an integer) stay in their own entry with status 200, and the other commands take effect.
+// Only this one: src/redis/client.ts turns auto-pipelining off and never builds a pipeline
+// or a transaction, so Upstash's /pipeline and /multi-exec (and its GET /<command>/<args>
+// form) are not served here. Other paths answer 404, other methods 405.
 
 export interface Answer {
   status: number;
@@ -42,34 +39,12 @@ export async function answer(backend: Backend, req: ProtocolRequest): Promise<An
 }
 
 async function route(backend: Backend, req: ProtocolRequest): Promise<Answer> {
-  const routes: Record<string, (body: unknown) => Promise<Answer>> = {
-    '/': async (body) => {
-      const result = await backend.exec(toCommand(body));
-      return ok({ result: req.base64 ? encodeBase64(result) : result });
-    },
-    '/pipeline': async (body) => {
-      const items = await backend.pipeline(toCommands(body));
-      return ok(items.map((item) => encodeItem(item, req.base64)));
-    },
-    '/multi-exec': async (body) => {
-      const items = await backend.multiExec(toCommands(body));
-      return ok(items.map((item) => encodeItem(item, req.base64)));
-    },
-  };
-  const handler = routes[req.path];
-  if (req.method === 'GET' && (req.path === '/' || req.path === '/ping')) {
-    const result = await backend.exec(['PING']);
-    return ok({ result: req.base64 ? encodeBase64(result) : result });
-  }
-  if (!handler) {
+  if (req.path !== '/') {
     return { status: 404, body: { error: `ERR upstash-local: no route for ${req.path}` } };
   }
   if (req.method !== 'POST') {
     return { status: 405, body: { error: `ERR upstash-local: use POST for ${req.path}` } };
   }
-  return handler(parseJson(req.body));
-}
-
-function ok(body: unknown): Answer {
-  return { status: 200, body };
+  const result = await backend.exec(toCommand(parseJson(req.body)));
+  return { status: 200, body: { result: req.base64 ? encodeBase64(result) : result } };
 }

@@ -3,10 +3,8 @@ import {
   type Backend,
   BackendUnavailableError,
   CommandError,
-  type ItemResult,
   type Reply,
   refusal,
-  settle,
 } from './backend';
 import { unknownCommandError } from './command-table';
 import { adaptShebang, sha1 } from './scripts';
@@ -83,45 +81,6 @@ export class RedisBackend implements Backend {
     } catch (error) {
       return Promise.reject(this.asError(error));
     }
-  }
-
-  pipeline(commands: string[][]): Promise<ItemResult[]> {
-    // Issued in order on one connection, so Redis runs them in order; not atomic, as on Upstash.
-    return Promise.all(commands.map((command) => settle(this.exec(command))));
-  }
-
-  async multiExec(commands: string[][]): Promise<ItemResult[]> {
-    const prepared = commands.map((command) => {
-      try {
-        return this.prepare(command);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new CommandError(
-          `EXECABORT Transaction discarded because of previous errors: ${reason}`,
-        );
-      }
-    });
-    const transaction = this.redis.multi();
-    for (const { command } of prepared)
-      transaction.call(wireName(command[0] ?? ''), ...command.slice(1));
-    let replies: [Error | null, unknown][] | null;
-    try {
-      replies = await transaction.exec();
-    } catch (error) {
-      // EXECABORT: a command was refused while queueing. Name the first reason, which
-      // ioredis keeps in previousErrors, since "previous errors" alone says little.
-      const first = (error as { previousErrors?: Error[] }).previousErrors?.[0]?.message;
-      const converted = this.asError(error);
-      if (converted instanceof CommandError && first) {
-        throw new CommandError(`${converted.message.replace(/\.$/, '')}: ${first}`);
-      }
-      throw converted;
-    }
-    if (!replies) throw new BackendUnavailableError('upstash-local: transaction returned nothing');
-    return replies.map(([error, value], i): ItemResult => {
-      if (error) return { error: this.asError(error).message };
-      return { result: (prepared[i] as Prepared).reply(value) };
-    });
   }
 
   async close(): Promise<void> {

@@ -5,8 +5,9 @@ import type { Backend } from './backend';
 import { type BackendChoice, chooseBackend } from './choose-backend';
 import { answer } from './protocol';
 
-// A local stand-in for Upstash's REST endpoint, so the real @upstash/redis client (in
-// workerd, in tests, in `npm start`) talks to it unchanged. This file is the HTTP shell:
+// A local stand-in for Upstash's REST endpoint, so the real @upstash/redis client, configured
+// as the worker configures it (src/redis/client.ts), talks to it unchanged in workerd, in
+// tests and in `npm start`. This file is the HTTP shell:
 // listening, auth, body limits, headers. The routes are in protocol.ts.
 
 export interface UpstashLocalOptions {
@@ -68,26 +69,16 @@ export async function startUpstashLocal(opts: UpstashLocalOptions): Promise<Upst
   };
 }
 
-/**
- * Upstash hands back a sync token for read-your-writes, and the client sends the last one
- * with its next request. Echoing the client's token keeps its session consistent; a client
- * without one gets a fresh, increasing value, as from a server whose state moved on.
- */
-let syncCounter = 0;
-
 function handle(backend: Backend, token: string, req: IncomingMessage, res: ServerResponse): void {
   const send = (status: number, body: unknown) => {
     if (res.headersSent || res.destroyed) return;
-    const sent = req.headers['upstash-sync-token'];
-    const syncToken = typeof sent === 'string' && sent !== '' ? sent : String(++syncCounter);
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'upstash-sync-token': syncToken,
-    });
+    // No upstash-sync-token: the worker's client turns read-your-writes off
+    // (src/redis/client.ts), and one Redis behind one server is consistent anyway.
+    res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
   const url = new URL(req.url ?? '/', 'http://upstash-local');
-  if (!authorized(req, url, token)) {
+  if (!authorized(req, token)) {
     // Drain the body so the connection stays usable for the next request.
     req.resume();
     send(401, { error: 'Unauthorized' });
@@ -119,11 +110,10 @@ function handle(backend: Backend, token: string, req: IncomingMessage, res: Serv
   });
 }
 
-/** `Authorization: Bearer <token>`, or `?_token=<token>` as Upstash also accepts. */
-function authorized(req: IncomingMessage, url: URL, token: string): boolean {
+/** `Authorization: Bearer <token>`, as the client sends it (Upstash's `?_token=` is not served). */
+function authorized(req: IncomingMessage, token: string): boolean {
   const header = req.headers.authorization ?? '';
-  const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-  const given = bearer ?? url.searchParams.get('_token') ?? '';
+  const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
   return sameSecret(given, token);
 }
 
