@@ -1,8 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { AppError, errorResponse, onError } from './errors';
+import { AppError } from './errors';
 import type { AppEnv } from './http/context';
+import { errorResponse, onError } from './http/error-response';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { validationHook } from './http/validation';
 import { accessRoutes } from './routes/access';

@@ -1,50 +1,26 @@
 import { z } from 'zod';
 import { DEFAULT_OFFERS, offersSchema } from './billing/offers';
 import { accountsConfigSchema } from './identity/config';
+import { meterConfigSchema } from './meter/config';
 import { promptCopySchema } from './prompt/copy';
 import { proxyConfigSchema } from './proxy/config';
-import { compilePathGlob } from './rules/glob';
+import { rulesConfigSchema } from './rules/config';
 
 /**
  * The paywall's own configuration (the PAYWALL_CONFIG var): meter, rules, wall shape and
  * allowed site origins. Every field has a default (docs/configuration.md), so `{}` is a valid
  * configuration: 3 distinct articles per calendar month (UTC), 2 lead paragraphs.
+ *
+ * A section that one concern reads has its schema in that concern (meter/config.ts,
+ * rules/config.ts, proxy/config.ts, identity/config.ts, billing/offers.ts, prompt/copy.ts):
+ * this file collects them, and no concern imports it (docs/architecture.md convention 17).
  */
-
-const windowSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('calendar-month') }),
-  z.object({ kind: z.literal('rolling'), days: z.number().int().min(1).max(366) }),
-]);
-
-const ruleSchema = z
-  .object({
-    match: z
-      .object({
-        /** Glob on the article's path: `*` stays within a segment, `**` crosses segments. */
-        path: z.string().startsWith('/', 'path patterns start with "/"').max(512).optional(),
-        section: z.string().min(1).max(128).optional(),
-      })
-      .strict()
-      .refine((m) => m.path !== undefined || m.section !== undefined, 'give path and/or section'),
-    access: z.enum(['free', 'premium', 'metered']),
-  })
-  .strict()
-  .transform((rule) => ({
-    ...rule,
-    pathRegex: rule.match.path === undefined ? undefined : compilePathGlob(rule.match.path),
-  }));
 
 export const paywallConfigSchema = z
   .object({
-    meter: z
-      .object({
-        limit: z.number().int().min(1).max(1_000).default(3),
-        window: windowSchema.default({ kind: 'calendar-month' }),
-      })
-      .strict()
-      .default({ limit: 3, window: { kind: 'calendar-month' } }),
+    meter: meterConfigSchema,
     /** First matching rule wins; an article no rule matches is metered. */
-    rules: z.array(ruleSchema).max(200).default([]),
+    rules: rulesConfigSchema,
     leadParagraphs: z.number().int().min(0).max(20).default(2),
     /** Origins allowed to post browser forms to us (checkout). Empty means same-origin only. */
     allowedOrigins: z.array(z.url().transform((u) => new URL(u).origin)).default([]),
@@ -112,5 +88,3 @@ export const paywallConfigSchema = z
   .strict();
 
 export type PaywallConfig = z.infer<typeof paywallConfigSchema>;
-export type MeterWindow = PaywallConfig['meter']['window'];
-export type AccessRule = PaywallConfig['rules'][number];

@@ -4,6 +4,7 @@ import { type PaywallConfig, paywallConfigSchema } from './config';
 import { signingKeysSchema } from './entitlements/keys';
 import { LOG_LEVELS } from './log';
 import { parseMailbox } from './mail/from';
+import { MAILERS } from './mail/mailer';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './schemas/entitlement-token';
 
 /**
@@ -14,8 +15,6 @@ import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './schemas/entitlement-token';
  */
 
 const LOCAL_DEV_KEY = 'local-dev-key';
-
-const MAILERS = ['outbox', 'cloudflare', 'resend'] as const;
 
 /** An empty var (`MAILER=` in .dev.vars) means unset, like a missing one. */
 function optional<T extends z.ZodType>(schema: T) {

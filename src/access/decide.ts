@@ -1,13 +1,35 @@
 import {
+  type EntitlementDeps,
   type EntitlementResult,
   resolveAccountEntitlement,
   resolveEntitlement,
 } from '../entitlements/resolve';
+import type { AccountsConfig } from '../identity/config';
 import { sessionPolicy } from '../identity/session';
+import type { MeterConfig } from '../meter/config';
+import type { Meter } from '../meter/meter';
 import { type Reader, resolveReader } from '../reader/reader';
+import type { ReaderIdSigner } from '../reader/reader-id';
+import type { AccessRule } from '../rules/config';
 import { type ArticleRef, classifyArticle } from '../rules/rules';
-import type { Services } from '../services';
-import { asPeek, type Decision, decideAccess } from './policy';
+import { asPeek, type Decision, type DecisionInput, decideAccess } from './policy';
+
+/**
+ * What the decision uses, and nothing more (docs/architecture.md convention 7): the services
+ * (src/services.ts) have all of it, a test can hand in just this.
+ */
+export interface DecideDeps {
+  readers: ReaderIdSigner;
+  meter: Pick<Meter, 'read'>;
+  /** The key ring and the subscriber store, built on first use. */
+  entitlements(): Promise<EntitlementDeps>;
+  config: {
+    rules: readonly AccessRule[];
+    onMeterFailure: DecisionInput['onMeterFailure'];
+    meter: Pick<MeterConfig, 'limit'>;
+    accounts: Pick<AccountsConfig, 'sessionDays' | 'registration'>;
+  };
+}
 
 export interface DecideInput {
   article: ArticleRef;
@@ -36,7 +58,7 @@ export interface DecideOutput {
  * premium articles and verified crawlers never reach the meter either.
  */
 export async function decide(
-  services: Services,
+  services: DecideDeps,
   input: DecideInput,
   now: Date,
 ): Promise<DecideOutput> {
@@ -60,7 +82,7 @@ export async function decide(
     ? await services.meter.read(reader.subject, input.article.id, {
         consume: input.consume,
         now,
-        limit: meterLimit(services, reader),
+        limit: meterLimit(services.config, reader),
       })
     : null;
   const policy = (entitled: boolean) =>
@@ -96,8 +118,8 @@ export async function decide(
  * A registered reader (signed in with an account, the registration wall on) reads
  * `extraArticles` more than the anonymous limit; a site's own signed-in user keeps the limit.
  */
-function meterLimit(services: Services, reader: Reader): number {
-  const { meter, accounts } = services.config;
+function meterLimit(config: DecideDeps['config'], reader: Reader): number {
+  const { meter, accounts } = config;
   const registered = reader.accountKey !== undefined && reader.userKey === undefined;
   return registered && accounts.registration.enabled
     ? meter.limit + accounts.registration.extraArticles

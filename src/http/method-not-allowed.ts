@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { AppError, errorResponse } from '../errors';
+import { AppError } from '../errors';
+import { errorResponse } from './error-response';
 
 type RouteEntry = { method: string; path: string };
 

@@ -1,5 +1,5 @@
-import { onSiteHref, pageShell } from '../http/pages';
-import { escapeHtml as e } from '../prompt/format';
+import { escapeHtml as e } from '../html/escape';
+import { onSiteHref, pageShell } from '../html/page';
 import { type Intent, SIGN_IN_ACTION, SIGN_OUT_ACTION, signInHref, VERIFY_ACTION } from './paths';
 
 /**

@@ -1,9 +1,13 @@
+import type { Mailer } from '../mail/mailer';
 import type { PromptIdentity } from '../prompt/render';
-import type { Services } from '../services';
+import type { AccountsConfig } from './config';
 
 /** What the prompt offers about accounts, for a device that is (or is not) signed in. */
 export function promptIdentity(
-  services: Pick<Services, 'mailer' | 'config'>,
+  services: {
+    mailer: Mailer | null;
+    config: { accounts: Pick<AccountsConfig, 'registration'> };
+  },
   signedIn: boolean,
 ): PromptIdentity {
   const { registration } = services.config.accounts;

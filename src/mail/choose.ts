@@ -1,17 +1,20 @@
 import type { Redis } from '@upstash/redis/cloudflare';
-import type { Env } from '../env';
 import type { RedisKeys } from '../redis/keys';
 import { createCloudflareMailer } from './cloudflare';
 import { parseMailbox } from './from';
-import type { Mailer } from './mailer';
+import type { Mailer, MailerKind } from './mailer';
 import { createOutboxMailer, type OutboxMailer } from './outbox';
 import { createResendMailer } from './resend';
 
 /** The env fields that choose the mailer; src/env.ts has validated them together. */
-export type MailEnv = Pick<
-  Env,
-  'MAILER' | 'MAIL_FROM' | 'RESEND_API_KEY' | 'RESEND_API_BASE' | 'SEND_EMAIL'
->;
+export interface MailEnv {
+  /** The mailer in force (MAILER, or its default); null: none, so sign-in is off. */
+  MAILER: MailerKind | null;
+  MAIL_FROM?: string | undefined;
+  RESEND_API_KEY?: string | undefined;
+  RESEND_API_BASE?: string | undefined;
+  SEND_EMAIL?: SendEmail | undefined;
+}
 
 /** Narrowed by `kind`: only the outbox can list what it sent. */
 export type ChosenMailer = OutboxMailer | (Mailer & { readonly kind: 'cloudflare' | 'resend' });

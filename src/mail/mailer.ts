@@ -3,6 +3,9 @@
  * (src/mail/choose.ts): Cloudflare's `send_email` binding, an HTTP transactional-mail API, or
  * the development outbox kept in Redis. A message is plain text plus a small HTML part, with
  * no tracking pixels and no tracked links.
+ *
+ * This module stays free of Workers-only imports (src/env.ts, which runs in Node too, reads
+ * `MAILERS`).
  */
 export interface MailMessage {
   /** One recipient address, already validated (src/identity/address.ts). */
@@ -21,7 +24,9 @@ export interface MailMessage {
 /** How long a provider (Cloudflare, Resend) may take to accept one message. */
 export const DEFAULT_SEND_TIMEOUT_MS = 5_000;
 
-export type MailerKind = 'outbox' | 'cloudflare' | 'resend';
+/** The ways mail can leave, as MAILER names them (src/env.ts validates it against this list). */
+export const MAILERS = ['outbox', 'cloudflare', 'resend'] as const;
+export type MailerKind = (typeof MAILERS)[number];
 
 export interface Mailer {
   readonly kind: MailerKind;

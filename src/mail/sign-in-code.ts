@@ -1,4 +1,4 @@
-import { escapeHtml as e } from '../prompt/format';
+import { escapeHtml as e } from '../html/escape';
 import type { MailMessage } from './mailer';
 
 /**

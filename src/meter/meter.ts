@@ -1,8 +1,8 @@
-import type { PaywallConfig } from '../config';
 import type { ScriptRunner } from '../redis/client';
 import { DeadlineExceeded, withDeadline } from '../redis/deadline';
 import type { RedisKeys } from '../redis/keys';
 import { defineScript } from '../redis/script';
+import type { MeterConfig } from './config';
 import { currentPeriod, rollingResetsAt } from './period';
 import { ADOPT_METER_SCRIPT, CALENDAR_METER_SCRIPT, ROLLING_METER_SCRIPT } from './scripts';
 
@@ -40,7 +40,7 @@ const adoptScript = defineScript(ADOPT_METER_SCRIPT);
 export function createRedisMeter(deps: {
   redis: ScriptRunner;
   keys: RedisKeys;
-  meter: PaywallConfig['meter'];
+  meter: MeterConfig;
   timeoutMs: number;
 }): Meter {
   const { window } = deps.meter;

@@ -1,4 +1,4 @@
-import type { MeterWindow } from '../config';
+import type { MeterWindow } from './config';
 
 /**
  * Pure window arithmetic: no clock reads, `now` is always an argument.

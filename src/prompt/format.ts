@@ -1,20 +1,7 @@
 /**
- * Pure formatting helpers for the prompt: HTML escaping, money and dates. Everything that
- * reaches the markup from configuration or the request goes through `escapeHtml`.
+ * Pure formatting helpers for the prompt: templates, money, dates and plurals. What they
+ * return is text: the markup escapes it (src/html/escape.ts).
  */
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Safe in text and in double- or single-quoted attribute values. */
-export function escapeHtml(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
-}
 
 /** Replaces `{name}` placeholders; unknown names are left as written. Escape the result. */
 export function fillTemplate(template: string, values: Record<string, string | number>): string {

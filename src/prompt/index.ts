@@ -1,5 +1,5 @@
 export { DEFAULT_COPY, type PromptCopy, type PromptCopyInput, promptCopySchema } from './copy';
-export { escapeHtml, formatMoney } from './format';
+export { formatMoney } from './format';
 export {
   CHECKOUT_ACTION,
   type MeterNoticeInput,

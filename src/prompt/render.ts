@@ -1,14 +1,8 @@
 import { contributionAccess, type Offers, type Plan } from '../billing/offers';
+import { escapeHtml as e } from '../html/escape';
 import { type Intent, SIGN_OUT_ACTION, signInHref } from '../identity/paths';
 import type { PromptCopy } from './copy';
-import {
-  currencySymbol,
-  escapeHtml as e,
-  fillTemplate,
-  formatDay,
-  formatMoney,
-  selectPlural,
-} from './format';
+import { currencySymbol, fillTemplate, formatDay, formatMoney, selectPlural } from './format';
 
 /**
  * The support prompt and the meter notice as HTML strings, for HTMLRewriter to inject. Pure:

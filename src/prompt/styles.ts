@@ -1,4 +1,4 @@
-import { escapeHtml } from './format';
+import { escapeHtml } from '../html/escape';
 
 /**
  * Styles for the prompt (`.pw-prompt`) and the meter notice (`.pw-notice`). Every selector

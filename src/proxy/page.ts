@@ -1,9 +1,18 @@
 import type { Decision } from '../access/policy';
-import type { PaywallConfig } from '../config';
-import { renderMeterNotice, renderPrompt } from '../prompt';
+import type { Offers } from '../billing/offers';
+import { type PromptCopy, renderMeterNotice, renderPrompt } from '../prompt';
 import type { PromptIdentity } from '../prompt/render';
 import { PROMPT_STYLES } from '../prompt/styles';
+import type { ProxyConfig } from './config';
 import { type RewritePlan, rewriteArticle } from './rewrite';
+
+/** The part of PAYWALL_CONFIG a page is made from. */
+export interface ArticlePageConfig {
+  offers: Offers;
+  prompt: PromptCopy;
+  leadParagraphs: number;
+  proxy: ProxyConfig;
+}
 
 /**
  * Turns an access decision into the page the reader gets: which rewrite, which prompt, and
@@ -13,7 +22,7 @@ export function renderArticle(
   origin: Response,
   decision: Decision,
   ctx: {
-    config: PaywallConfig;
+    config: ArticlePageConfig;
     returnTo: string;
     url: string;
     identity?: PromptIdentity | undefined;

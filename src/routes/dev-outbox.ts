@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
-import { AppError, errorResponse } from '../errors';
+import { AppError } from '../errors';
+import { escapeHtml as e } from '../html/escape';
+import { errorResponse } from '../http/error-response';
 import type { OutboxMessage } from '../mail/outbox';
-import { escapeHtml as e } from '../prompt/format';
 import { errorResponse as errorResponseDoc } from '../schemas/error';
 import type { Services } from '../services';
 

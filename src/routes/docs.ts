@@ -1,8 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { DOCS_ASSET_PATHS, DOCS_HEADERS, docsPage } from '../docs/page';
-import { AppError, errorResponse } from '../errors';
+import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
+import { errorResponse } from '../http/error-response';
 import { devOutboxOpenApi } from './dev-outbox';
 
 /**

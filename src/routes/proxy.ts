@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { decide } from '../access/decide';
 import type { Decision } from '../access/policy';
-import { AppError, errorResponse } from '../errors';
+import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
 import {
   clearEntitlementCookie,
@@ -9,6 +9,7 @@ import {
   setEntitlementCookie,
   setReaderCookie,
 } from '../http/cookies';
+import { errorResponse } from '../http/error-response';
 import { safeReturnPath } from '../http/return-to';
 import { promptIdentity } from '../identity/prompt-identity';
 import { classifyPath, type PageKind } from '../proxy/classify';

@@ -1,4 +1,4 @@
-import type { AccessRule } from '../config';
+import type { AccessRule } from './config';
 
 /** What the site's rules say about one article, before the meter is asked. */
 export type ArticleAccess = 'free' | 'premium' | 'metered';
