@@ -2,12 +2,20 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { AVAILABLE, newAccount, type TestAccount } from './stripe-local-support';
 
-// Disputes in the emulator, driven through the real `stripe` SDK: the shapes the SDK types
-// describe, the events Stripe sends (verified from the signed deliveries), list filters, the
-// merchant's update and close, and the errors for what Stripe refuses.
+// Disputes in the emulator, driven through the real `stripe` SDK and read back as src/billing
+// reads them (the PaymentIntent with its latest charge, the disputes listed by PaymentIntent):
+// the shapes the SDK types describe, the events Stripe sends (verified from the signed
+// deliveries), the bank's and the merchant's moves, and the errors for what Stripe refuses.
 
 const SUCCESS_URL = 'https://site.example/ok?session_id={CHECKOUT_SESSION_ID}';
 type Acted = { events: { type: string }[]; dispute: Stripe.Dispute };
+
+/** The disputes on a payment, and its charge, fetched as src/billing/billing.ts fetches them. */
+async function disputesOf(acct: TestAccount, pi: string) {
+  const payment = await acct.stripe.paymentIntents.retrieve(pi, { expand: ['latest_charge'] });
+  const disputes = await acct.stripe.disputes.list({ payment_intent: pi, limit: 100 });
+  return { charge: payment.latest_charge as Stripe.Charge, disputes: disputes.data };
+}
 
 async function paidPayment(acct: TestAccount, amount = 1500): Promise<Stripe.PaymentIntent> {
   const session = await acct.stripe.checkout.sessions.create({
@@ -39,8 +47,11 @@ describe.skipIf(!AVAILABLE)('stripe-local: disputes', () => {
       'charge.dispute.created',
       'charge.dispute.funds_withdrawn',
     ]);
-    const dispute = await acct.stripe.disputes.retrieve(opened.dispute.id);
+    const read = await disputesOf(acct, pi.id);
+    expect(read.disputes).toHaveLength(1);
+    const dispute = read.disputes[0] as Stripe.Dispute;
     expect(dispute).toMatchObject({
+      id: opened.dispute.id,
       object: 'dispute',
       amount: 1500,
       currency: 'eur',
@@ -53,19 +64,18 @@ describe.skipIf(!AVAILABLE)('stripe-local: disputes', () => {
     });
     expect(dispute.id).toMatch(/^dp_/);
     expect(dispute.evidence_details.due_by).toBeGreaterThan(dispute.created);
-    const after = await acct.stripe.charges.retrieve(charge.id);
-    expect(after.disputed).toBe(true);
+    expect(read.charge).toMatchObject({ id: charge.id, disputed: true });
 
-    // Listed by PaymentIntent and by charge; another payment's filter finds nothing.
+    // Listed by charge too; another payment's filter finds nothing.
     const other = await paidPayment(acct, 700);
-    expect(
-      (await acct.stripe.disputes.list({ payment_intent: pi.id })).data.map((d) => d.id),
-    ).toEqual([dispute.id]);
     expect((await acct.stripe.disputes.list({ charge: charge.id })).data).toHaveLength(1);
-    expect((await acct.stripe.disputes.list({ payment_intent: other.id })).data).toEqual([]);
-    // expand[] follows the dispute's charge.
-    const expanded = await acct.stripe.disputes.retrieve(dispute.id, { expand: ['charge'] });
-    expect((expanded.charge as Stripe.Charge).id).toBe(charge.id);
+    expect((await disputesOf(acct, other.id)).disputes).toEqual([]);
+    // expand[] follows the listed dispute's charge.
+    const expanded = await acct.stripe.disputes.list({
+      payment_intent: pi.id,
+      expand: ['data.charge'],
+    });
+    expect(expanded.data[0]?.charge).toMatchObject({ object: 'charge', id: charge.id });
 
     // The signed deliveries carry the dispute as their object.
     await acct.waitForDeliveries(
@@ -78,16 +88,17 @@ describe.skipIf(!AVAILABLE)('stripe-local: disputes', () => {
     ]);
   });
 
-  it('evidence submitted (update submit=true) → under_review; won → closed + funds_reinstated', async () => {
+  it('evidence submitted (control review) → under_review; won → closed + funds_reinstated', async () => {
     const acct = await newAccount();
     const pi = await paidPayment(acct);
     const { dispute } = await acct.control<Acted>(`/_control/payment_intents/${pi.id}/dispute`, {});
-    const updated = await acct.stripe.disputes.update(dispute.id, {
-      metadata: { case: '42' },
-      submit: true,
+    const reviewed = await acct.control<Acted>(`/_control/disputes/${dispute.id}/review`, {});
+    expect(reviewed.events.map((e) => e.type)).toEqual(['charge.dispute.updated']);
+    expect(reviewed.dispute).toMatchObject({ status: 'under_review' });
+    expect(reviewed.dispute.evidence_details).toMatchObject({
+      has_evidence: true,
+      submission_count: 1,
     });
-    expect(updated).toMatchObject({ status: 'under_review', metadata: { case: '42' } });
-    expect(updated.evidence_details).toMatchObject({ has_evidence: true, submission_count: 1 });
     const won = await acct.control<Acted>(`/_control/disputes/${dispute.id}/close`, {
       outcome: 'won',
     });
@@ -95,9 +106,10 @@ describe.skipIf(!AVAILABLE)('stripe-local: disputes', () => {
       'charge.dispute.closed',
       'charge.dispute.funds_reinstated',
     ]);
-    expect((await acct.stripe.disputes.retrieve(dispute.id)).status).toBe('won');
+    const read = await disputesOf(acct, pi.id);
+    expect(read.disputes.map((d) => d.status)).toEqual(['won']);
     // The charge stays marked as disputed, as Stripe's does.
-    expect((await acct.stripe.charges.retrieve(dispute.charge as string)).disputed).toBe(true);
+    expect(read.charge.disputed).toBe(true);
   });
 
   it('the merchant accepts (POST /v1/disputes/:id/close): lost; closing again is refused', async () => {
@@ -137,19 +149,16 @@ describe.skipIf(!AVAILABLE)('stripe-local: disputes', () => {
     ]);
   });
 
-  it('refuses what Stripe refuses: unknown ids, a second dispute on one charge, evidence files', async () => {
+  it('refuses what Stripe refuses: unknown ids, a second dispute on one charge', async () => {
     const acct = await newAccount();
-    await expect(acct.stripe.disputes.retrieve('dp_doesnotexist')).rejects.toMatchObject({
+    await expect(acct.stripe.disputes.close('dp_doesnotexist')).rejects.toMatchObject({
       statusCode: 404,
       code: 'resource_missing',
     });
     const pi = await paidPayment(acct);
-    const { dispute } = await acct.control<Acted>(`/_control/payment_intents/${pi.id}/dispute`, {});
+    await acct.control<Acted>(`/_control/payment_intents/${pi.id}/dispute`, {});
     await expect(acct.control(`/_control/payment_intents/${pi.id}/dispute`, {})).rejects.toThrow(
       /already been disputed/,
     );
-    await expect(
-      acct.stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: 'x' } }),
-    ).rejects.toMatchObject({ statusCode: 400, param: 'evidence' });
   });
 });

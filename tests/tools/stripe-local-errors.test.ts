@@ -28,11 +28,10 @@ describe.skipIf(!AVAILABLE)('stripe-local errors and idempotency', () => {
     const acct = await newAccount();
     const errors = acct.stripe.errors;
     for (const call of [
-      () => acct.stripe.customers.retrieve('cus_missing'),
       () => acct.stripe.subscriptions.retrieve('sub_missing'),
       () => acct.stripe.checkout.sessions.retrieve('cs_test_missing'),
       () => acct.stripe.paymentIntents.retrieve('pi_missing'),
-      () => acct.stripe.invoices.retrieve('in_missing'),
+      () => acct.stripe.disputes.close('dp_missing'),
     ]) {
       const error = await call().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(errors.StripeInvalidRequestError);
@@ -40,10 +39,22 @@ describe.skipIf(!AVAILABLE)('stripe-local errors and idempotency', () => {
     }
     // Objects are per account, like Stripe accounts.
     const other = await newAccount();
-    const customer = await other.stripe.customers.create({});
-    await expect(acct.stripe.customers.retrieve(customer.id)).rejects.toMatchObject({
+    const session = await other.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: 'price_local_monthly' }],
+      success_url: SUCCESS_URL,
+    });
+    await expect(acct.stripe.checkout.sessions.retrieve(session.id)).rejects.toMatchObject({
       statusCode: 404,
     });
+  });
+
+  it('answers a route it does not serve with 404, as Stripe answers an unknown one', async () => {
+    const acct = await newAccount();
+    const error = await acct.stripe.prices.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(acct.stripe.errors.StripeInvalidRequestError);
+    expect(error).toMatchObject({ statusCode: 404 });
+    expect((error as Error).message).toMatch(/^Unrecognized request URL \(GET: \/v1\/prices\)/);
   });
 
   it('refuses bad checkout parameters like Stripe, naming the parameter', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AVAILABLE,
   newAccount,
+  SECONDS,
   STRIPE_URL,
   type TestAccount,
   typeOf,
@@ -167,10 +168,14 @@ describe.skipIf(!AVAILABLE)('stripe-local hosted checkout page', () => {
     expect(pi.status).toBe('requires_payment_method');
   });
 
-  it('will not pay an expired session', async () => {
+  it('will not pay a session that expired with time', async () => {
     const acct = await newAccount();
     const session = await donation(acct);
-    const expired = await acct.stripe.checkout.sessions.expire(session.id);
+    const moved = await acct.control<{ events: { type: string }[] }>('/_control/clock', {
+      advanceSeconds: 25 * SECONDS.hour,
+    });
+    expect(moved.events.map((e) => e.type)).toEqual(['checkout.session.expired']);
+    const expired = await acct.stripe.checkout.sessions.retrieve(session.id);
     expect(expired).toMatchObject({ status: 'expired', url: null });
     expect(await (await fetch(`${STRIPE_URL}/pay/${session.id}`)).text()).toContain('expired');
     expect((await post(`${STRIPE_URL}/pay/${session.id}`, { outcome: 'success' })).status).toBe(
@@ -206,7 +211,13 @@ describe.skipIf(!AVAILABLE)('stripe-local customer portal page', () => {
     const cancel = await post(`${base}/cancel`);
     expect(cancel.status).toBe(303);
     expect(cancel.headers.get('location')).toBe(`/portal/${portal.id}`);
-    expect((await acct.stripe.subscriptions.retrieve(subId)).cancel_at_period_end).toBe(true);
+    const scheduled = await acct.stripe.subscriptions.retrieve(subId);
+    expect(scheduled).toMatchObject({
+      cancel_at_period_end: true,
+      cancel_at: scheduled.items.data[0]?.current_period_end,
+      status: 'active',
+      cancellation_details: { reason: 'cancellation_requested' },
+    });
     expect(await (await fetch(portal.url)).text()).toMatch(
       /Cancels on \d{4}-\d{2}-\d{2}[\s\S]*Don't cancel/,
     );
@@ -223,6 +234,16 @@ describe.skipIf(!AVAILABLE)('stripe-local customer portal page', () => {
       'customer.subscription.updated',
       'customer.subscription.deleted',
     ]);
+    // What changed, as src/billing reads a portal cancellation from the webhook.
+    const [scheduledEvent, undoneEvent] = (await acct.verifiedEvents()).slice(-3) as [
+      Stripe.CustomerSubscriptionUpdatedEvent,
+      Stripe.CustomerSubscriptionUpdatedEvent,
+    ];
+    expect(scheduledEvent.data.previous_attributes).toMatchObject({
+      cancel_at_period_end: false,
+      cancel_at: null,
+    });
+    expect(undoneEvent.data.previous_attributes).toMatchObject({ cancel_at_period_end: true });
     expect((await post(`${portal.url}/subscriptions/sub_other/cancel`)).status).toBe(404);
   });
 });

@@ -5,7 +5,7 @@ import type { Captured } from './webhook-capture-server';
 // Shared by the stripe-local tests, which run inside workerd with the real `stripe` SDK
 // (its worker build) against the emulator started in Node. Each test makes its own account
 // on the emulator, with its own secret key, webhook bucket and secret, so tests never see
-// each other's events, and one test holding deliveries holds nobody else's.
+// each other's events, and one test moving its clock moves nobody else's.
 
 const bindings = env as unknown as Record<string, string | undefined>;
 export const STRIPE_URL = bindings.TEST_STRIPE_URL ?? '';

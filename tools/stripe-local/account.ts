@@ -6,8 +6,8 @@ import { type WebhookSettings, Webhooks } from './webhooks';
 
 // A Stripe account: everything one secret key sees. The emulator starts with one (the
 // `secretKey` option) and tests can make more (`POST /_control/accounts`), each with its own
-// objects, events, webhook endpoint, delivery mode and clock, so tests running side by side
-// against one emulator never see each other's events or hold each other's deliveries.
+// objects, events, webhook endpoint and settings, and clock, so tests running side by side
+// against one emulator never see each other's events or move each other's time.
 
 export interface AccountOptions {
   secretKey: string;

@@ -10,13 +10,13 @@ import type { LocalPrice } from './objects/price';
 import type { Params } from './params';
 import type { NewAccount } from './registry';
 import { Router } from './router';
-import type { FlushOptions } from './webhooks';
 
 // The test-control API under /_control, authenticated with the account's secret key like
-// the API. It does what only Stripe (or time, or a payer) would do: pay, settle, renew, fail,
-// refund, and it controls webhook delivery (hold, flush shuffled with duplicates, redeliver).
-// Bodies may be JSON or form-encoded; names are camelCase. Actions answer with the events
-// they created, in order, so a test can assert the sequence without polling.
+// the API. It does what only Stripe (or time, or a payer, or a bank) would do: pay, settle,
+// renew, fail, cancel, refund, dispute; it lists the events (tests deliver them to the worker
+// themselves, shuffled and duplicated, in tests/replay) and sets webhook delivery. Bodies may
+// be JSON or form-encoded; names are camelCase. Actions answer with the events they created,
+// in order, so a test can assert the sequence without polling.
 
 export interface ControlContext {
   acct: Account;
@@ -126,7 +126,7 @@ export function controlRouter(): Router<ControlHandler> {
     return { session: rec.session, events };
   });
 
-  r.add('POST', '/_control/delivery', async ({ acct, input }) => {
+  r.add('POST', '/_control/delivery', ({ acct, input }) => {
     const settings = acct.webhooks.settings;
     if (input.has('url')) settings.url = input.nullableString('url') ?? null;
     if (input.has('secret')) settings.secret = input.requiredString('secret');
@@ -140,24 +140,8 @@ export function controlRouter(): Router<ControlHandler> {
     }
     const timeoutMs = input.int('timeoutMs', { min: 1 });
     if (timeoutMs !== undefined) settings.timeoutMs = timeoutMs;
-    const mode = input.oneOf('mode', ['immediate', 'hold'] as const);
-    const flushed = mode ? await acct.webhooks.setMode(mode) : null;
-    return { mode: acct.webhooks.mode, ...settings, held: acct.webhooks.heldCount(), flushed };
+    return { ...settings };
   });
-
-  r.add('POST', '/_control/flush', ({ acct, input }) => {
-    const options: FlushOptions = {
-      shuffleSeed: input.int('shuffleSeed'),
-      duplicate: input.int('duplicate', { min: 0, max: 10 }),
-      duplicateMax: input.int('duplicateMax', { min: 0, max: 10 }),
-      parallel: input.bool('parallel'),
-    };
-    return acct.webhooks.flush(options);
-  });
-
-  r.add('POST', '/_control/events/:id/redeliver', ({ acct, id }) =>
-    acct.webhooks.redeliver(found(acct.events.get(id), 'event', id)),
-  );
 
   r.add('GET', '/_control/events', ({ acct, input }) => {
     const type = input.string('type');
@@ -177,8 +161,6 @@ export function controlRouter(): Router<ControlHandler> {
     const event = input.string('event');
     return {
       object: 'list',
-      mode: acct.webhooks.mode,
-      held: acct.webhooks.heldCount(),
       data: acct.webhooks.deliveries.filter((d) => !event || d.event === event),
     };
   });

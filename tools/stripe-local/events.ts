@@ -4,7 +4,7 @@ import { API_VERSION, snapshot } from './objects/common';
 
 // The account's event log. Each event carries a snapshot of its object at the moment it
 // happened (later changes do not show through), in creation order, and its JSON payload is
-// fixed at creation: a redelivery sends the same bytes with a fresh signature, as Stripe's do.
+// fixed at creation: a retry sends the same bytes with a fresh signature, as Stripe's do.
 
 type EventType = Stripe.Event['type'];
 type EventOf<T extends EventType> = Extract<Stripe.Event, { type: T }>;
@@ -18,7 +18,6 @@ export interface StoredEvent {
 
 export class EventLog {
   private readonly events: StoredEvent[] = [];
-  private readonly byId = new Map<string, StoredEvent>();
   /** The API request being handled, if any: events record it as `request`. */
   request: Stripe.Event.Request | null = null;
 
@@ -60,13 +59,8 @@ export class EventLog {
     const event = base as Stripe.Event;
     const stored = { event, payload: JSON.stringify(event, null, 2) };
     this.events.push(stored);
-    this.byId.set(event.id, stored);
     this.onEvent(stored);
     return event;
-  }
-
-  get(id: string): StoredEvent | undefined {
-    return this.byId.get(id);
   }
 
   count(): number {

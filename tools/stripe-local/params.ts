@@ -160,24 +160,13 @@ export class Params {
   }
 }
 
-/** Applies a metadata patch from Params.metadata to the current metadata. */
-export function applyMetadata(
-  current: Record<string, string>,
+/** Metadata on create: deletions (empty values) mean nothing yet, so they are dropped. */
+export function createMetadata(
   patch: Record<string, string | null> | null | undefined,
 ): Record<string, string> {
-  if (patch === undefined) return current;
-  if (patch === null) return {};
-  const next = { ...current };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete next[k];
-    else next[k] = v;
-  }
-  return next;
-}
-
-/** Metadata on create: deletions mean nothing yet, so they are dropped. */
-export function createMetadata(patch: Record<string, string | null> | null | undefined) {
-  return applyMetadata({}, patch);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(patch ?? {})) if (v !== null) out[k] = v;
+  return out;
 }
 
 function describe(value: FormValue): string {

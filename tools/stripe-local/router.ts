@@ -1,4 +1,4 @@
-// A small method + path router: patterns like `/v1/customers/:id`, matched segment by
+// A small method + path router: patterns like `/v1/subscriptions/:id`, matched segment by
 // segment. Enough for a fixed route table; no regexes, no wildcards.
 
 export interface Match<H> {

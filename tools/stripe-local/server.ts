@@ -29,7 +29,7 @@ export interface StripeLocalOptions {
   secretKey?: string;
   /** Signs webhook deliveries. Default 'whsec_local'. */
   webhookSecret?: string;
-  /** Where events are POSTed; can be set later with setWebhookUrl. */
+  /** Where events are POSTed (none: events are only logged). */
   webhookUrl?: string;
   /** Prices that exist from the start, e.g. { id: 'price_local_monthly', unit_amount: 500, … }. */
   prices?: LocalPrice[];
@@ -48,7 +48,6 @@ export interface StripeLocal {
   port: number;
   secretKey: string;
   webhookSecret: string;
-  setWebhookUrl(url: string | null): void;
   close(): Promise<void>;
 }
 
@@ -82,16 +81,13 @@ export async function startStripeLocal(opts: StripeLocalOptions = {}): Promise<S
   keepAliveLikeClients(server);
   const { url: baseUrl, port } = await listen(server, opts.port ?? 12111, host);
   registry.baseUrl = baseUrl;
-  const main = registry.create({ secretKey, webhookSecret, webhookUrl: opts.webhookUrl ?? null });
+  registry.create({ secretKey, webhookSecret, webhookUrl: opts.webhookUrl ?? null });
 
   return {
     url: registry.baseUrl,
     port,
     secretKey,
     webhookSecret,
-    setWebhookUrl: (url) => {
-      main.webhooks.settings.url = url;
-    },
     close: async () => {
       registry.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -117,7 +113,6 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
     'stripe-version': headerOf(req, 'stripe-version') ?? API_VERSION,
   };
   try {
-    if (url.pathname === '/healthz') return sendJson(res, 200, '{"ok":true}', headers);
     if (url.pathname.startsWith('/v1/'))
       return await handleApi(ctx, req, res, url, requestId, headers);
     if (url.pathname.startsWith('/_control/'))

@@ -1,30 +1,25 @@
 import { createHmac } from 'node:crypto';
 import type { StoredEvent } from './events';
 import { ID_PREFIX, newId } from './ids';
-import { seededRandom, shuffle } from './shuffle';
 
-// Webhook delivery: Stripe's signature scheme, one POST per event with the raw JSON, a
-// record of every attempt, and retries with a short, configurable backoff (Stripe's is
-// hours; tests need the same behaviour compressed into milliseconds).
-//
-// Two modes. `immediate`: each event is sent as it is created, one at a time in creation
-// order. `hold`: events queue until `flush`, which can shuffle them with a seed, add
-// duplicates and send them at once, to test out-of-order, repeated and concurrent delivery.
+// Webhook delivery: Stripe's signature scheme, one POST per event with the raw JSON, sent as
+// each event is created, one at a time in creation order; a record of every attempt; and
+// retries with a short, configurable backoff (Stripe's is hours; tests need the same
+// behaviour compressed into milliseconds). Out-of-order and repeated delivery is what the
+// worker must survive, and tests/replay does that itself: it lists the events and delivers
+// them shuffled and duplicated, so the emulator has no hold or flush of its own.
 //
 // Signatures use the wall clock, not the emulator's clock: the receiver checks the
 // timestamp against its own clock (5 minutes' tolerance), so a test that moved the
 // emulator's time would otherwise see every event refused as a replay.
 
-export type DeliveryMode = 'immediate' | 'hold';
-export type DeliveryReason = 'immediate' | 'flush' | 'retry' | 'redeliver';
+export type DeliveryReason = 'immediate' | 'retry';
 
 export interface DeliveryRecord {
   id: string;
   event: string;
   type: string;
-  /** 0 for the original, 1… for duplicates added by a flush. */
-  copy: number;
-  /** 1 for the first try of this copy, then 2, 3… for retries. */
+  /** 1 for the first try, then 2, 3… for retries. */
   attempt: number;
   reason: DeliveryReason;
   url: string | null;
@@ -46,22 +41,6 @@ export interface WebhookSettings {
   timeoutMs: number;
 }
 
-export interface FlushOptions {
-  /** Shuffle the queue (original and duplicates together) with this seed. */
-  shuffleSeed?: number;
-  /** Extra copies of every event. */
-  duplicate?: number;
-  /** Instead of a fixed count, 0…duplicateMax extra copies per event, drawn from the seed. */
-  duplicateMax?: number;
-  /** Send everything at once instead of one at a time. */
-  parallel?: boolean;
-}
-
-export interface FlushReport {
-  order: { event: string; type: string; copy: number }[];
-  deliveries: DeliveryRecord[];
-}
-
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<payload>")>` */
 export function signPayload(payload: string, secret: string, timestamp: number): string {
   const v1 = createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest('hex');
@@ -69,9 +48,7 @@ export function signPayload(payload: string, secret: string, timestamp: number):
 }
 
 export class Webhooks {
-  mode: DeliveryMode = 'immediate';
   readonly deliveries: DeliveryRecord[] = [];
-  private held: StoredEvent[] = [];
   private readonly firstAttempts = new Map<string, Promise<unknown>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly aborter = new AbortController();
@@ -80,14 +57,9 @@ export class Webhooks {
 
   /** Called by the event log for every new event. */
   onEvent(stored: StoredEvent): void {
-    if (this.mode === 'hold') this.held.push(stored);
-    else if (this.settings.url) {
-      this.firstAttempts.set(stored.event.id, this.deliver(stored, 0, 1, 'immediate'));
+    if (this.settings.url) {
+      this.firstAttempts.set(stored.event.id, this.deliver(stored, 1, 'immediate'));
     }
-  }
-
-  heldCount(): number {
-    return this.held.length;
   }
 
   /**
@@ -105,44 +77,6 @@ export class Webhooks {
     clearTimeout(timer);
   }
 
-  /** Switches mode. Going back to `immediate` sends what was held, in creation order. */
-  async setMode(mode: DeliveryMode): Promise<FlushReport | null> {
-    this.mode = mode;
-    return mode === 'immediate' && this.held.length > 0 ? this.flush({}) : null;
-  }
-
-  async flush(options: FlushOptions): Promise<FlushReport> {
-    const queue = this.held;
-    this.held = [];
-    const random = seededRandom(options.shuffleSeed ?? 0);
-    const copies = queue.flatMap((stored) => {
-      const extra =
-        options.duplicateMax !== undefined
-          ? Math.floor(random() * (options.duplicateMax + 1))
-          : (options.duplicate ?? 0);
-      return Array.from({ length: 1 + extra }, (_, copy) => ({ stored, copy }));
-    });
-    const order = options.shuffleSeed === undefined ? copies : shuffle(copies, random);
-    const send = ({ stored, copy }: (typeof order)[number]) =>
-      this.deliver(stored, copy, 1, 'flush');
-    const deliveries = options.parallel
-      ? await Promise.all(order.map(send))
-      : await sequentially(order, send);
-    return {
-      order: order.map(({ stored, copy }) => ({
-        event: stored.event.id,
-        type: stored.event.type,
-        copy,
-      })),
-      deliveries,
-    };
-  }
-
-  /** Sends one event again now, like the Dashboard's "Resend" (no retries follow). */
-  redeliver(stored: StoredEvent): Promise<DeliveryRecord> {
-    return this.deliver(stored, 0, 1, 'redeliver');
-  }
-
   close(): void {
     this.aborter.abort();
     for (const timer of this.timers) clearTimeout(timer);
@@ -151,7 +85,6 @@ export class Webhooks {
 
   private async deliver(
     stored: StoredEvent,
-    copy: number,
     attempt: number,
     reason: DeliveryReason,
   ): Promise<DeliveryRecord> {
@@ -160,7 +93,6 @@ export class Webhooks {
       id: newId(ID_PREFIX.delivery, 20),
       event: stored.event.id,
       type: stored.event.type,
-      copy,
       attempt,
       reason,
       url,
@@ -198,26 +130,16 @@ export class Webhooks {
     record.duration_ms = Date.now() - record.started_at;
     if (record.ok) {
       stored.event.pending_webhooks = 0;
-    } else if (
-      reason !== 'redeliver' &&
-      attempt <= retryDelaysMs.length &&
-      !this.aborter.signal.aborted
-    ) {
+    } else if (attempt <= retryDelaysMs.length && !this.aborter.signal.aborted) {
       const delay = retryDelaysMs[attempt - 1] ?? 0;
       record.next_retry_at = Date.now() + delay;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        void this.deliver(stored, copy, attempt + 1, 'retry');
+        void this.deliver(stored, attempt + 1, 'retry');
       }, delay);
       timer.unref();
       this.timers.add(timer);
     }
     return record;
   }
-}
-
-async function sequentially<T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (const item of items) out.push(await run(item));
-  return out;
 }

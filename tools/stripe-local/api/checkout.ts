@@ -1,10 +1,9 @@
-import { invalidState } from '../errors';
 import { createCheckoutSession } from '../flows/checkout-create';
-import { list, snapshot } from '../objects/common';
 import { type ApiRouter, found, paginate } from './context';
 
-// /v1/checkout/sessions: create, retrieve (expand[] line_items, customer, subscription,
-// payment_intent, invoice…), list, list line items, expire (checkout.session.expired).
+// /v1/checkout/sessions: create (src/routes/checkout.ts), retrieve (the way back and the
+// webhooks; expand[] line_items, customer, subscription, payment_intent, invoice…), and list
+// (the tests find the session a form post created). Expiry happens with time (the clock).
 
 export function checkoutRoutes(r: ApiRouter): void {
   r.add('POST', '/v1/checkout/sessions', ({ acct, input }) => createCheckoutSession(acct, input));
@@ -30,23 +29,5 @@ export function checkoutRoutes(r: ApiRouter): void {
         ),
       );
     return paginate(sessions, input, '/v1/checkout/sessions');
-  });
-
-  r.add('GET', '/v1/checkout/sessions/:id/line_items', ({ acct, id }) => {
-    const rec = found(acct.store.sessions.get(id), 'checkout.session', id);
-    return list(snapshot(rec.lineItems), `/v1/checkout/sessions/${id}/line_items`);
-  });
-
-  r.add('POST', '/v1/checkout/sessions/:id/expire', ({ acct, id }) => {
-    const rec = found(acct.store.sessions.get(id), 'checkout.session', id);
-    if (rec.session.status !== 'open') {
-      throw invalidState(
-        `Only Checkout Sessions with a status of \`open\` can be expired. This session has a status of \`${rec.session.status}\`.`,
-      );
-    }
-    rec.session.status = 'expired';
-    rec.session.url = null;
-    acct.events.emit('checkout.session.expired', rec.session);
-    return rec.session;
   });
 }

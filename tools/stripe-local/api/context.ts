@@ -14,7 +14,7 @@ export interface ApiContext {
   id: string;
   /** All path parameters. */
   params: Record<string, string>;
-  /** The form body for POST; the query string for GET and DELETE. */
+  /** The form body for POST; the query string for GET. */
   input: Params;
 }
 

@@ -1,10 +1,10 @@
-import { changedFields } from '../events';
-import { snapshot } from '../objects/common';
 import { buildCustomer } from '../objects/customer';
-import { applyMetadata, createMetadata } from '../params';
-import { type ApiRouter, found, paginate } from './context';
+import { createMetadata } from '../params';
+import { type ApiRouter, paginate } from './context';
 
-// /v1/customers: create (customer.created), retrieve, update (customer.updated), list.
+// /v1/customers: list by `email` (src/identity/supporters.ts finds a payer's support by the
+// address they signed in with) and create (customer.created; tests make a customer to start
+// from). Checkout makes the customers a payment needs itself.
 
 export function customerRoutes(r: ApiRouter): void {
   r.add('POST', '/v1/customers', ({ acct, input }) => {
@@ -20,23 +20,6 @@ export function customerRoutes(r: ApiRouter): void {
     );
     acct.store.customers.set(customer.id, customer);
     acct.events.emit('customer.created', customer);
-    return customer;
-  });
-
-  r.add('GET', '/v1/customers/:id', ({ acct, id }) =>
-    found(acct.store.customers.get(id), 'customer', id),
-  );
-
-  r.add('POST', '/v1/customers/:id', ({ acct, id, input }) => {
-    const customer = found(acct.store.customers.get(id), 'customer', id);
-    const before = snapshot(customer);
-    for (const key of ['email', 'name', 'description', 'phone'] as const) {
-      const value = input.nullableString(key);
-      if (value !== undefined) customer[key] = value;
-    }
-    customer.metadata = applyMetadata(customer.metadata, input.metadata());
-    const previous = changedFields(before, customer);
-    if (Object.keys(previous).length > 0) acct.events.emit('customer.updated', customer, previous);
     return customer;
   });
 

@@ -1,19 +1,8 @@
-import { invalidParam } from '../errors';
-import { cancelNow, updateSubscription } from '../flows/subscriptions';
-import { applyMetadata } from '../params';
 import { type ApiRouter, found, paginate } from './context';
 
-// /v1/subscriptions: retrieve, update (cancel_at_period_end, metadata, description →
-// customer.subscription.updated), cancel (DELETE → customer.subscription.deleted), list.
-// Changing items or prices is not emulated and says so rather than being ignored.
-
-const NOT_EMULATED = [
-  'items',
-  'cancel_at',
-  'trial_end',
-  'pause_collection',
-  'billing_cycle_anchor',
-];
+// /v1/subscriptions: retrieve (src/billing syncs a subscription from Stripe's copy, never
+// from a webhook's payload) and list (tests). Changes come from the hosted portal page and
+// the control API (renew, fail_payment, cancel), as they do from a reader and from time.
 
 export function subscriptionRoutes(r: ApiRouter): void {
   r.add(
@@ -21,28 +10,6 @@ export function subscriptionRoutes(r: ApiRouter): void {
     '/v1/subscriptions/:id',
     ({ acct, id }) => found(acct.store.subscriptions.get(id), 'subscription', id).sub,
   );
-
-  r.add('POST', '/v1/subscriptions/:id', ({ acct, id, input }) => {
-    const rec = found(acct.store.subscriptions.get(id), 'subscription', id);
-    const unsupported = NOT_EMULATED.find((key) => input.has(key));
-    if (unsupported) {
-      throw invalidParam(unsupported, `stripe-local does not emulate updating \`${unsupported}\`.`);
-    }
-    const metadata = input.metadata();
-    updateSubscription(acct, rec, {
-      cancelAtPeriodEnd: input.bool('cancel_at_period_end'),
-      metadata: metadata === undefined ? undefined : applyMetadata(rec.sub.metadata, metadata),
-      description: input.nullableString('description'),
-    });
-    return rec.sub;
-  });
-
-  r.add('DELETE', '/v1/subscriptions/:id', ({ acct, id, input }) => {
-    const rec = found(acct.store.subscriptions.get(id), 'subscription', id);
-    const comment = input.object('cancellation_details')?.string('comment');
-    cancelNow(acct, rec, 'cancellation_requested', comment);
-    return rec.sub;
-  });
 
   r.add('GET', '/v1/subscriptions', ({ acct, input }) => {
     const customer = input.string('customer');

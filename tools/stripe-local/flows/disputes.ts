@@ -4,8 +4,9 @@ import { invalidState } from '../errors';
 import { snapshot } from '../objects/common';
 import { buildDispute } from '../objects/dispute';
 
-// Disputes: what a cardholder's bank does (open), what the merchant does (submit evidence,
-// accept with POST /v1/disputes/:id/close) and what the network decides (won or lost).
+// Disputes: what a cardholder's bank does (open), what the merchant does (submit evidence:
+// the control API's review; accept: POST /v1/disputes/:id/close) and what the network
+// decides (won or lost).
 // Events, as Stripe sends them: charge.dispute.created (+ charge.dispute.funds_withdrawn for
 // a chargeback), charge.dispute.updated on a status change while open, charge.dispute.closed
 // (+ charge.dispute.funds_reinstated when won).

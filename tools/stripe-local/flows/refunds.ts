@@ -4,8 +4,8 @@ import { invalidParam, invalidState } from '../errors';
 import { snapshot } from '../objects/common';
 import { buildRefund } from '../objects/payment';
 
-// Refunds, from POST /v1/refunds or the control API. Events: charge.refunded (with the
-// charge's previous amount_refunded/refunded), then refund.created.
+// Refunds, from the control API, as the Dashboard makes them. Events: charge.refunded (with
+// the charge's previous amount_refunded/refunded), then refund.created.
 
 export function refundCharge(
   acct: Account,

@@ -8,15 +8,10 @@ import { mainItem } from '../objects/subscription';
 import type { SubscriptionRecord } from '../store';
 import { announceInvoice, attemptInvoicePayment, openInvoice } from './invoicing';
 
-// A subscription's life after checkout: updates, cancellation, renewal and failed renewal.
-// Every change goes through `change`, which emits customer.subscription.updated with
-// Stripe's `previous_attributes` (the top-level fields that changed, old values).
-
-export interface SubscriptionChanges {
-  cancelAtPeriodEnd?: boolean;
-  metadata?: Record<string, string>;
-  description?: string | null;
-}
+// A subscription's life after checkout: cancellation at period end (and undoing it) from
+// the portal, immediate cancellation, renewal and failed renewal. Every change goes through
+// `change`, which emits customer.subscription.updated with Stripe's `previous_attributes`
+// (the top-level fields that changed, old values).
 
 export function change(
   acct: Account,
@@ -32,31 +27,25 @@ export function change(
 }
 
 /**
- * POST /v1/subscriptions/:id. Scheduling the cancellation sets `cancel_at` to the period end
- * and `canceled_at` to now (what Stripe does since cancel_at_period_end became a view of
- * cancel_at); undoing it clears both.
+ * `cancel_at_period_end` as the portal sets it. Scheduling the cancellation sets `cancel_at`
+ * to the period end and `canceled_at` to now (what Stripe does since cancel_at_period_end
+ * became a view of cancel_at); undoing it clears both.
  */
-export function updateSubscription(
-  acct: Account,
-  rec: SubscriptionRecord,
-  changes: SubscriptionChanges,
-) {
+export function setCancelAtPeriodEnd(acct: Account, rec: SubscriptionRecord, cancel: boolean) {
   const now = acct.clock.now();
-  if (rec.sub.status === 'canceled' && changes.cancelAtPeriodEnd !== undefined) {
+  if (rec.sub.status === 'canceled') {
     throw invalidState(
       'A canceled subscription can only update its cancellation_details and metadata.',
       'cancel_at_period_end',
     );
   }
   change(acct, rec, (sub) => {
-    if (changes.metadata !== undefined) sub.metadata = changes.metadata;
-    if (changes.description !== undefined) sub.description = changes.description;
-    if (changes.cancelAtPeriodEnd === true && !sub.cancel_at_period_end) {
+    if (cancel && !sub.cancel_at_period_end) {
       sub.cancel_at_period_end = true;
       sub.cancel_at = mainItem(sub).current_period_end;
       sub.canceled_at = now;
       sub.cancellation_details = { ...cancellationDetails(sub), reason: 'cancellation_requested' };
-    } else if (changes.cancelAtPeriodEnd === false && sub.cancel_at_period_end) {
+    } else if (!cancel && sub.cancel_at_period_end) {
       sub.cancel_at_period_end = false;
       sub.cancel_at = null;
       sub.canceled_at = null;
@@ -65,12 +54,11 @@ export function updateSubscription(
   });
 }
 
-/** DELETE /v1/subscriptions/:id and immediate cancellation: customer.subscription.deleted. */
+/** Immediate cancellation (portal, control API): customer.subscription.deleted. */
 export function cancelNow(
   acct: Account,
   rec: SubscriptionRecord,
   reason: Stripe.Subscription.CancellationDetails.Reason = 'cancellation_requested',
-  comment?: string,
 ) {
   if (rec.sub.status === 'canceled') {
     throw invalidState(`The subscription ${rec.sub.id} has already been canceled.`);
@@ -80,11 +68,7 @@ export function cancelNow(
   sub.status = 'canceled';
   sub.ended_at = now;
   sub.canceled_at = sub.canceled_at ?? now;
-  sub.cancellation_details = {
-    ...cancellationDetails(sub),
-    reason,
-    ...(comment !== undefined ? { comment } : {}),
-  };
+  sub.cancellation_details = { ...cancellationDetails(sub), reason };
   acct.events.emit('customer.subscription.deleted', sub);
 }
 

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { Account } from '../account';
 import { StripeLocalError } from '../errors';
 import { payCheckoutSession, settleCheckoutSession, successRedirect } from '../flows/checkout-pay';
-import { cancelNow, sweep, updateSubscription } from '../flows/subscriptions';
+import { cancelNow, setCancelAtPeriodEnd, sweep } from '../flows/subscriptions';
 import { decodeBody, readBody, redirect, sendHtml } from '../http';
 import { Params } from '../params';
 import { Router } from '../router';
@@ -90,9 +90,9 @@ export function pageRouter(): Router<PageHandler> {
       await acct.withEvents(() => {
         switch (ctx.params.action) {
           case 'cancel':
-            return updateSubscription(acct, rec, { cancelAtPeriodEnd: true });
+            return setCancelAtPeriodEnd(acct, rec, true);
           case 'resume':
-            return updateSubscription(acct, rec, { cancelAtPeriodEnd: false });
+            return setCancelAtPeriodEnd(acct, rec, false);
           case 'cancel_now':
             return cancelNow(acct, rec, 'cancellation_requested');
           default:
