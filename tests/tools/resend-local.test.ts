@@ -33,7 +33,7 @@ const sdk = (key: string) => new Resend(key, { baseUrl: URL_ });
 const unique = () => crypto.randomUUID().slice(0, 8);
 
 describe('resend-local with the resend SDK', () => {
-  it('accepts a send, answers { id }, and gives the e-mail back by id and in the list', async () => {
+  it('accepts a send, answers { id }, and records the e-mail exactly as sent', async () => {
     const key = await newKey();
     const to = `reader-${unique()}@example.com`;
     const sent = await sdk(key).emails.send({
@@ -47,25 +47,9 @@ describe('resend-local with the resend SDK', () => {
     expect(sent.data?.id).toMatch(/^[0-9a-f-]{36}$/);
     const id = sent.data?.id as string;
 
-    const got = await sdk(key).emails.get(id);
-    expect(got.error).toBeNull();
-    expect(got.data).toMatchObject({
-      object: 'email',
-      id,
-      from: 'The Daily Example <news@example.com>',
-      to: [to],
-      subject: '123456 is your code',
-      text: 'Your code: 123456',
-      html: '<p>Your code: 123456</p>',
-      cc: null,
-      bcc: null,
-      reply_to: null,
-    });
-    const list = await sdk(key).emails.list();
-    expect(list.data?.data.map((e) => e.id)).toEqual([id]);
-
     const [one, ...rest] = await recorded(key);
     expect(rest).toEqual([]);
+    expect(one?.id).toBe(id);
     expect(one?.body).toEqual({
       from: 'The Daily Example <news@example.com>',
       to: [to],
@@ -163,12 +147,10 @@ describe('resend-local with the resend SDK', () => {
     // The failure was for one request only.
     expect((await sdk(key).emails.send(base)).error).toBeNull();
 
-    const missing = await sdk(key).emails.get(crypto.randomUUID());
-    expect(missing.error).toMatchObject({ statusCode: 404, name: 'not_found' });
     expect(await recorded(key)).toHaveLength(1);
   });
 
-  it('answers 401 without a key, 404 for an unknown path and 405 for a wrong method', async () => {
+  it('answers 401 without a key, 404 for a path it does not serve, 405 for a wrong method', async () => {
     const post = (path: string, headers: Record<string, string>, method = 'POST') =>
       fetch(`${URL_}${path}`, { method, headers, body: method === 'POST' ? '{}' : undefined });
 
@@ -180,12 +162,17 @@ describe('resend-local with the resend SDK', () => {
       message: 'Missing API key in the authorization header.',
     });
     const auth = { authorization: `Bearer ${await newKey()}` };
-    const unknown = await post('/nope', auth);
-    expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toMatchObject({ statusCode: 404, name: 'not_found' });
-    const wrong = await post('/emails', auth, 'DELETE');
-    expect(wrong.status).toBe(405);
-    expect(await wrong.json()).toMatchObject({ statusCode: 405, name: 'method_not_allowed' });
+    // Resend's own GET /emails/:id is not served: the worker never reads a sent e-mail back.
+    for (const path of ['/nope', `/emails/${crypto.randomUUID()}`]) {
+      const unknown = await post(path, auth, 'GET');
+      expect(unknown.status, path).toBe(404);
+      expect(await unknown.json()).toMatchObject({ statusCode: 404, name: 'not_found' });
+    }
+    for (const method of ['GET', 'DELETE']) {
+      const wrong = await post('/emails', auth, method);
+      expect(wrong.status, method).toBe(405);
+      expect(await wrong.json()).toMatchObject({ statusCode: 405, name: 'method_not_allowed' });
+    }
     const notJson = await fetch(`${URL_}/emails`, { method: 'POST', headers: auth, body: '{' });
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ statusCode: 400, name: 'validation_error' });

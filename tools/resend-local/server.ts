@@ -1,19 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type {
-  CreateEmailResponseSuccess,
-  ErrorResponse,
-  GetEmailResponseSuccess,
-  ListEmail,
-} from 'resend';
+import type { CreateEmailResponseSuccess, ErrorResponse } from 'resend';
 import { keepAliveLikeClients, listen } from '../shared/http-server';
 
 // resend-local: an offline stand-in for Resend's e-mail API, for development and tests. It
-// answers what the real `resend` SDK and src/mail/resend.ts send (POST /emails, GET
-// /emails/:id, GET /emails) with Resend's documented shapes: `{ id }` on success,
-// `{ statusCode, name, message }` on failure. Answer shapes are typed with the SDK's own
-// types, so a shape the installed `resend` disagrees with fails `tsc`. Nothing is delivered:
-// messages are recorded and can be read back. Only Node built-ins at run time.
+// answers the one call src/mail/resend.ts makes, POST /emails, as Resend does (and as the
+// real `resend` SDK expects): `{ id }` on success, `{ statusCode, name, message }` on
+// failure. Answer shapes are typed with the SDK's own types, so a shape the installed
+// `resend` disagrees with fails `tsc`. Nothing is delivered: messages are recorded and read
+// back through the test-control routes under /_local. Only Node built-ins at run time.
 
 export interface ResendLocalOptions {
   /** 0 = ephemeral; default 12112. */
@@ -100,7 +95,6 @@ export async function startResendLocal(opts: ResendLocalOptions = {}): Promise<R
     const method = req.method ?? 'GET';
     // Read the whole request first, so an early error answer leaves the connection usable.
     const body = await readBody(req);
-    if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     const key = authenticate(req, mailboxes);
     const mailbox = mailboxes.get(key) as Mailbox;
     const route = routeOf(method, url.pathname);
@@ -159,18 +153,6 @@ export async function startResendLocal(opts: ResendLocalOptions = {}): Promise<R
         const created: CreateEmailResponseSuccess = { id: recorded.id };
         return sendJson(res, 200, created);
       }
-      case 'retrieve': {
-        const found = mailbox.emails.find((e) => e.id === route.id);
-        if (!found) throw new ResendError(404, 'not_found', 'Email not found');
-        return sendJson(res, 200, asRetrieved(found));
-      }
-      case 'list': {
-        const data: ListEmail[] = [...mailbox.emails].reverse().map((e) => {
-          const { html: _h, text: _t, tags: _g, object: _o, ...item } = asRetrieved(e);
-          return item;
-        });
-        return sendJson(res, 200, { object: 'list', has_more: false, data });
-      }
       case 'control-keys': {
         const created = `re_local_${randomBytes(12).toString('hex')}`;
         addKey(created);
@@ -226,9 +208,7 @@ export async function startResendLocal(opts: ResendLocalOptions = {}): Promise<R
   };
 }
 
-type Route =
-  | { name: 'send' | 'list' | 'control-keys' | 'control-fail' | 'control-emails' }
-  | { name: 'retrieve'; id: string };
+type Route = { name: 'send' | 'control-keys' | 'control-fail' | 'control-emails' };
 
 function routeOf(method: string, path: string): Route {
   const allow = (methods: string[], route: Route): Route => {
@@ -239,11 +219,8 @@ function routeOf(method: string, path: string): Route {
       'Method is not allowed for the requested path.',
     );
   };
-  if (path === '/emails') {
-    return method === 'GET' ? { name: 'list' } : allow(['POST'], { name: 'send' });
-  }
-  const id = /^\/emails\/([A-Za-z0-9-]+)$/.exec(path)?.[1];
-  if (id) return allow(['GET'], { name: 'retrieve', id });
+  // Resend also has GET /emails and GET /emails/:id; the worker never reads a sent e-mail back.
+  if (path === '/emails') return allow(['POST'], { name: 'send' });
   if (path === '/_local/keys') return allow(['POST'], { name: 'control-keys' });
   if (path === '/_local/fail-next') return allow(['POST'], { name: 'control-fail' });
   if (path === '/_local/emails') return allow(['GET'], { name: 'control-emails' });
@@ -318,28 +295,6 @@ function isMailbox(value: string): boolean {
   if (ADDRESS.test(trimmed)) return true;
   const match = /^(?:"[^"]*"|[^<>"]*)\s*<([^<>]+)>$/.exec(trimmed);
   return match?.[1] !== undefined && ADDRESS.test(match[1]);
-}
-
-function asRetrieved(e: RecordedEmail): GetEmailResponseSuccess {
-  const list = (v: unknown) =>
-    v === undefined || v === null ? null : Array.isArray(v) ? (v as string[]) : [v as string];
-  const b = e.body;
-  return {
-    object: 'email',
-    id: e.id,
-    message_id: `<${e.id}@resend-local>`,
-    from: b.from as string,
-    to: list(b.to) ?? [],
-    cc: list(b.cc),
-    bcc: list(b.bcc),
-    reply_to: list(b.reply_to),
-    subject: b.subject as string,
-    html: typeof b.html === 'string' ? b.html : null,
-    text: typeof b.text === 'string' ? b.text : null,
-    created_at: e.createdAt,
-    scheduled_at: null,
-    last_event: 'delivered',
-  };
 }
 
 function parseJson(text: string): Record<string, unknown> {
