@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import { PAYWALL_PREFIX } from './contract/paths';
 import { AppError } from './errors';
 import type { AppEnv } from './http/context';
 import { errorResponse, onError } from './http/error-response';
@@ -20,9 +21,6 @@ import { signInRoutes } from './routes/sign-in';
 import { signOutRoutes } from './routes/sign-out';
 import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
-
-/** The service's own routes live under this reserved prefix so we can share the site's host. */
-export const PAYWALL_PREFIX = '/_paywall';
 
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

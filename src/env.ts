@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { DEPLOYMENT_ID_PATTERN, defaultDeploymentId } from './billing/deployment';
 import { type PaywallConfig, paywallConfigSchema } from './config';
-import { signingKeysSchema } from './entitlements/keys';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './contract/entitlement-token';
+import { signingKeysSchema } from './entitlements/signing-keys';
 import { LOG_LEVELS } from './log';
 import { parseMailbox } from './mail/from';
 import { MAILERS } from './mail/mailer';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './schemas/entitlement-token';
 
 /**
  * Bindings, vars and secrets, validated once at the worker entry (and by `npm start`

@@ -5,8 +5,8 @@ import { type CheckoutRateLimiter, createCheckoutRateLimiter } from './billing/r
 import { type CheckoutRedemptions, createCheckoutRedemptions } from './billing/redemption';
 import { createStripeClient } from './billing/stripe-client';
 import type { PaywallConfig } from './config';
-import { type KeyRing, loadKeyRing } from './entitlements/keys';
 import type { EntitlementDeps } from './entitlements/resolve';
+import { type KeyRing, loadKeyRing } from './entitlements/signing-keys';
 import { createSubscriberStore, type SubscriberStore } from './entitlements/store';
 import type { Env } from './env';
 import { type Accounts, createAccounts } from './identity/accounts';

@@ -33,9 +33,13 @@ export interface DecideDeps {
 
 export interface DecideInput {
   article: ArticleRef;
+  /** As the access API's `reader` names them. */
   reader: {
+    /** The signed reader id (`__Host-paywall_rid`), as the answer's `reader.id` hands it out. */
     id?: string | undefined;
+    /** The entitlement JWT (`__Host-paywall_ent`): `token` means this and nothing else. */
     token?: string | undefined;
+    /** The site's own signed-in user id. */
     userId?: string | undefined;
     /** The sealed account cookie (`__Host-paywall_acct`), when this device is signed in. */
     account?: string | undefined;
@@ -58,31 +62,31 @@ export interface DecideOutput {
  * premium articles and verified crawlers never reach the meter either.
  */
 export async function decide(
-  services: DecideDeps,
+  deps: DecideDeps,
   input: DecideInput,
   now: Date,
 ): Promise<DecideOutput> {
   const reader = await resolveReader(
     input.reader,
-    services.readers,
-    sessionPolicy(services.config.accounts.sessionDays, now),
+    deps.readers,
+    sessionPolicy(deps.config.accounts.sessionDays, now),
   );
   let entitlement: EntitlementResult =
     input.reader.token !== undefined || reader.userKey !== undefined
       ? await resolveEntitlement(
           { token: input.reader.token, userKey: reader.userKey },
-          await services.entitlements(),
+          await deps.entitlements(),
           now,
         )
       : { kind: 'none' };
-  const articleAccess = classifyArticle(input.article, services.config.rules);
+  const articleAccess = classifyArticle(input.article, deps.config.rules);
   const needsMeter =
     !('entitlement' in entitlement) && !input.verifiedCrawler && articleAccess === 'metered';
   const meter = needsMeter
-    ? await services.meter.read(reader.subject, input.article.id, {
+    ? await deps.meter.read(reader.subject, input.article.id, {
         consume: input.consume,
         now,
-        limit: meterLimit(services.config, reader),
+        limit: meterLimit(deps.config, reader),
       })
     : null;
   const policy = (entitled: boolean) =>
@@ -91,7 +95,7 @@ export async function decide(
       verifiedCrawler: input.verifiedCrawler,
       articleAccess,
       meter,
-      onMeterFailure: services.config.onMeterFailure,
+      onMeterFailure: deps.config.onMeterFailure,
     });
   let verdict = policy('entitlement' in entitlement);
   // A signed-in account is looked up only when the reader would be walled: the account's
@@ -99,7 +103,7 @@ export async function decide(
   if (verdict.access === 'denied' && reader.accountKey && !('entitlement' in entitlement)) {
     const linked = await resolveAccountEntitlement(
       { accountKey: reader.accountKey, sessionId: reader.accountSession },
-      await services.entitlements(),
+      await deps.entitlements(),
       now,
     );
     if ('entitlement' in linked) {

@@ -1,15 +1,8 @@
 import type { MeterResult } from '../meter/meter';
 import type { ArticleAccess } from '../rules/rules';
-
-export type AccessReason =
-  | 'subscriber'
-  | 'free_article'
-  | 'metered'
-  | 'already_read'
-  | 'meter_exhausted'
-  | 'premium'
-  | 'verified_crawler'
-  | 'degraded';
+// The policy speaks the wire's words: `reason` and the verdict are defined once, with the
+// access API's schema (src/schemas/access.ts).
+import type { AccessReason, Verdict } from '../schemas/access';
 
 export interface MeterView {
   limit: number;
@@ -17,8 +10,6 @@ export interface MeterView {
   remaining: number;
   resetsAt: Date;
 }
-
-export type Verdict = 'granted' | 'denied';
 
 interface DecisionFields {
   reason: AccessReason;

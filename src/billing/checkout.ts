@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { PAYWALL_PREFIX } from '../contract/paths';
 import type { EntitlementKind } from '../entitlements/record';
 import { DEPLOYMENT_METADATA_KEY } from './deployment';
 import type { Offers, Plan } from './offers';
@@ -91,7 +92,7 @@ export function sessionParams(
     client_reference_id: ctx.readerId,
     // On the session only: what it creates (subscription, payment) is not bound to a browser.
     metadata: { ...metadata, [PAYING_BROWSER_METADATA_KEY]: ctx.browserReaderId },
-    success_url: `${ctx.origin}/_paywall/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
+    success_url: `${ctx.origin}${PAYWALL_PREFIX}/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${ctx.origin}${ctx.returnTo}`,
     // Tied to the idempotency slot, not to the second: a retry within the slot must send
     // exactly the same parameters, or Stripe refuses the reused key.

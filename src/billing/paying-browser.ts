@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { READER_COOKIE } from '../contract/cookies';
 import type { ReaderIdSigner } from '../reader/reader-id';
 import { sameText } from './redemption';
 
@@ -9,8 +10,6 @@ import { sameText } from './redemption';
  * success URL grants access only to a request carrying that same, genuine cookie.
  */
 export const PAYING_BROWSER_METADATA_KEY = 'browserReaderId';
-
-const READER_COOKIE_NAME = '__Host-paywall_rid';
 
 export type PayingBrowser =
   | { ok: true; readerId: string }
@@ -27,7 +26,7 @@ export async function payingBrowser(
   cookieHeader: string | undefined,
   signer: ReaderIdSigner,
 ): Promise<PayingBrowser> {
-  const values = cookieValues(cookieHeader ?? '', READER_COOKIE_NAME);
+  const values = cookieValues(cookieHeader ?? '', READER_COOKIE);
   if (values.length === 0) return { ok: false, reason: 'no_reader' };
   if (values.length > 1) return { ok: false, reason: 'ambiguous_reader' };
   const readerId = await signer.verify(values[0] as string);

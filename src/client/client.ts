@@ -1,6 +1,8 @@
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../contract/entitlement-token';
+import { DECISION_HEADER } from '../contract/headers';
+import { PAYWALL_PREFIX } from '../contract/paths';
 import { isLoopbackHost } from '../loopback';
 import type { AccessRequestInput } from '../schemas/access';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../schemas/entitlement-token';
 import { askAccessApi } from './api';
 import {
   clearEntitlementCookie,
@@ -260,7 +262,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
     now,
   });
   const api = {
-    url: new URL('/_paywall/v1/access', base).toString(),
+    url: new URL(`${PAYWALL_PREFIX}/v1/access`, base).toString(),
     apiKey: options.apiKey,
     fetch: fetchImpl,
     timeoutMs,
@@ -315,7 +317,10 @@ export function createPaywallClient(options: PaywallClientOptions) {
   // `GET /_paywall/v1/prompt`, cached per query in this isolate. Documented on the returned
   // object.
   async function prompt(decision: PromptDecision, opts: PromptOptions): Promise<string | null> {
-    const url = new URL(`/_paywall/v1/prompt?${promptQuery(decision, opts)}`, base).toString();
+    const url = new URL(
+      `${PAYWALL_PREFIX}/v1/prompt?${promptQuery(decision, opts)}`,
+      base,
+    ).toString();
     const cached = prompts.get(url, clock());
     if (cached !== undefined) return cached;
     try {
@@ -535,7 +540,7 @@ export function withDecision(response: Response, decision: PaywallDecision): Res
   const out = new Response(response.body, response);
   for (const cookie of decision.setCookie) out.headers.append('set-cookie', cookie);
   out.headers.set('cache-control', 'private, no-store');
-  out.headers.set('paywall-decision', decisionHeader(decision));
+  out.headers.set(DECISION_HEADER, decisionHeader(decision));
   return out;
 }
 

@@ -5,8 +5,8 @@ import {
   MAX_READER_ID_LENGTH,
   READER_COOKIE,
   READER_COOKIE_MAX_AGE_SECONDS,
-} from '../schemas/cookies';
-import { MAX_TOKEN_BYTES } from '../schemas/entitlement-token';
+} from '../contract/cookies';
+import { MAX_TOKEN_BYTES } from '../contract/entitlement-token';
 
 /** The same attributes the service uses when it sits in front of the site. */
 const ATTRIBUTES = 'Path=/; Secure; HttpOnly; SameSite=Lax';

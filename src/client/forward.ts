@@ -3,12 +3,13 @@ import {
   ENTITLEMENT_COOKIE,
   READER_COOKIE,
   SIGN_IN_COOKIE,
-} from '../schemas/cookies';
+} from '../contract/cookies';
 
 /** Our cookies, the only ones the service sees: the site's own never leave the site. */
 const FORWARDED_COOKIES = [READER_COOKIE, ENTITLEMENT_COOKIE, ACCOUNT_COOKIE, SIGN_IN_COOKIE];
 
-import { FORWARDED_FOR, FORWARDER_KEY } from '../schemas/forwarding';
+import { FORWARDED_FOR, FORWARDER_KEY } from '../contract/forwarding';
+import { PAYWALL_PREFIX } from '../contract/paths';
 
 export interface ForwardOptions {
   base: URL;
@@ -29,7 +30,8 @@ export interface ForwardOptions {
  * if (isPaywallPath(request.url)) return paywall.forward(request);
  * ```
  */
-export const isPaywallPath = (url: string | URL) => new URL(url).pathname.startsWith('/_paywall/');
+export const isPaywallPath = (url: string | URL) =>
+  new URL(url).pathname.startsWith(`${PAYWALL_PREFIX}/`);
 
 /** The service takes at most 8 KB from a form; Stripe's webhooks are never forwarded. */
 const MAX_FORWARDED_BODY_BYTES = 16 * 1024;

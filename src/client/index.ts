@@ -32,6 +32,9 @@
  *
  * @module
  */
+
+export { ENTITLEMENT_COOKIE, READER_COOKIE } from '../contract/cookies';
+export { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../contract/entitlement-token';
 export type {
   AccessPeek,
   AccessReason,
@@ -40,8 +43,6 @@ export type {
   Entitlement,
   Verdict,
 } from '../schemas/access';
-export { ENTITLEMENT_COOKIE, READER_COOKIE } from '../schemas/cookies';
-export { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../schemas/entitlement-token';
 export type { ApiFailure } from './api';
 export {
   type Article,

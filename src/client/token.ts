@@ -9,7 +9,6 @@ import {
   type JWTPayload,
   jwtVerify,
 } from 'jose';
-import type { Entitlement } from '../schemas/access';
 import {
   BILLING_STATUSES,
   CLOCK_TOLERANCE_SECONDS,
@@ -19,7 +18,8 @@ import {
   KEY_REFERENCES,
   KID,
   MAX_TOKEN_BYTES,
-} from '../schemas/entitlement-token';
+} from '../contract/entitlement-token';
+import type { Entitlement } from '../schemas/access';
 
 /** The service's JWKS `max-age`: keys are published this long before they sign. */
 const JWKS_CACHE_MAX_AGE_MS = 300_000;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { BILLING_STATUSES, ENTITLEMENT_KINDS } from '../contract/entitlement-token';
 import { toBase64Url } from '../encoding';
-import { BILLING_STATUSES, ENTITLEMENT_KINDS } from '../schemas/entitlement-token';
 
 /**
  * A subscriber's record in Redis: what billing says about them, kept in step with Stripe by

@@ -1,6 +1,6 @@
 import type { EntClaim } from './claims';
-import type { KeyRing } from './keys';
 import type { SubscriberRecord } from './record';
+import type { KeyRing } from './signing-keys';
 import { accessFromRecord } from './status';
 import type { SubscriberStore } from './store';
 import { signEntitlement, type TokenPolicy, verifyEntitlement } from './token';

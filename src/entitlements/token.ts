@@ -5,9 +5,9 @@ import {
   KEY_REFERENCES,
   KID,
   MAX_TOKEN_BYTES,
-} from '../schemas/entitlement-token';
+} from '../contract/entitlement-token';
 import { type EntClaim, type EntitlementClaims, entitlementClaimsSchema } from './claims';
-import type { KeyRing } from './keys';
+import type { KeyRing } from './signing-keys';
 
 export { ENTITLEMENT_TYP, MAX_TOKEN_BYTES };
 

@@ -7,7 +7,7 @@ import {
   READER_COOKIE,
   READER_COOKIE_MAX_AGE_SECONDS,
   SIGN_IN_COOKIE,
-} from '../schemas/cookies';
+} from '../contract/cookies';
 
 export { ACCOUNT_COOKIE, ENTITLEMENT_COOKIE, READER_COOKIE, SIGN_IN_COOKIE };
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { FORWARDED_FOR, FORWARDER_KEY } from '../schemas/forwarding';
+import { FORWARDED_FOR, FORWARDER_KEY } from '../contract/forwarding';
 import { isSiteApiKey } from './api-key';
 import type { AppEnv } from './context';
 
@@ -8,7 +8,7 @@ const ip = z.union([z.ipv4(), z.ipv6()]);
 
 /**
  * Who is asking, for per-IP limits: the reader's address as forwarded by a site's edge
- * middleware when a valid site key vouches for it (src/schemas/forwarding.ts), else
+ * middleware when a valid site key vouches for it (src/contract/forwarding.ts), else
  * Cloudflare's `CF-Connecting-IP` (no client can forge that one).
  */
 export async function readerIp(c: Context<AppEnv>): Promise<string> {

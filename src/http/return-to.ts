@@ -1,3 +1,4 @@
+import { PAYWALL_PREFIX } from '../contract/paths';
 import { AppError } from '../errors';
 
 /**
@@ -18,7 +19,6 @@ const MAX_INPUT_LENGTH = 512;
 const MAX_RESULT_LENGTH = 2048;
 /** Decoding rounds that must each stay on the site; a value still changing after them is refused. */
 const DECODE_ROUNDS = 3;
-const PAYWALL_PREFIX = '/_paywall';
 
 /** Anything a browser strips, folds or reads as a separator: refused in the text as given. */
 const UNSAFE_CHARACTER = /[\\\p{Cc}\p{Cf}\p{Zs}\p{Zl}\p{Zp}\s]/u;

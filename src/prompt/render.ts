@@ -1,4 +1,5 @@
 import { contributionAccess, type Offers, type Plan } from '../billing/offers';
+import { PAYWALL_PREFIX } from '../contract/paths';
 import { escapeHtml as e } from '../html/escape';
 import { type Intent, SIGN_OUT_ACTION, signInHref } from '../identity/paths';
 import type { PromptCopy } from './copy';
@@ -10,8 +11,8 @@ import { currencySymbol, fillTemplate, formatDay, formatMoney, selectPlural } fr
  * Styles are separate (`PROMPT_STYLES` in ./styles), injected once per page.
  */
 
-export const CHECKOUT_ACTION = '/_paywall/v1/checkout';
-export const PORTAL_ACTION = '/_paywall/v1/portal';
+export const CHECKOUT_ACTION = `${PAYWALL_PREFIX}/v1/checkout`;
+export const PORTAL_ACTION = `${PAYWALL_PREFIX}/v1/portal`;
 /** The portal route redirects readers without an entitlement to `returnTo#paywall-prompt`. */
 export const PROMPT_ID = 'paywall-prompt';
 

@@ -1,12 +1,16 @@
 import { openAccountSession } from '../identity/session';
 import type { ReaderIdSigner } from './reader-id';
 
-/** Who is asking, as far as the meter is concerned. */
+/**
+ * Who is asking, as far as the meter is concerned. `id` is the signed reader id, as the access
+ * API names it (`reader.id`) and the `__Host-paywall_rid` cookie holds it; `rawId` is the
+ * random id inside it, which only our own records see.
+ */
 export interface Reader {
   /** The signed reader id to hand back (the site stores it in `__Host-paywall_rid`). */
-  token: string;
-  /** The raw, pseudonymous reader id inside the token. */
   id: string;
+  /** The raw, pseudonymous reader id inside the signed one. */
+  rawId: string;
   /** True when the caller's id was missing, forged or never issued, and we made a new one. */
   issued: boolean;
   /**
@@ -23,6 +27,7 @@ export interface Reader {
 }
 
 export async function resolveReader(
+  /** As the access API's `reader`: `id` is the signed reader id the caller holds, if any. */
   input: { id?: string | undefined; userId?: string | undefined; account?: string | undefined },
   signer: ReaderIdSigner,
   /** How old an account cookie may be (`accounts.sessionDays`), measured at `now`. */
@@ -31,8 +36,8 @@ export async function resolveReader(
   const verified = input.id === undefined ? null : await signer.verify(input.id);
   const reader =
     verified !== null && input.id !== undefined
-      ? { token: input.id, id: verified, issued: false }
-      : { ...(await signer.issue()), issued: true };
+      ? { id: input.id, rawId: verified, issued: false }
+      : await signer.issue().then(({ token, id }) => ({ id: token, rawId: id, issued: true }));
   // A signed-in user is metered as one person across devices; their id is stored only as
   // an HMAC pseudonym.
   const userKey = input.userId ? await signer.pseudonym(input.userId) : undefined;
@@ -42,10 +47,10 @@ export async function resolveReader(
       ? null
       : await openAccountSession(signer, input.account, accountPolicy);
   const accountKey = session?.accountKey;
-  const subject = userKey ? `u:${userKey}` : accountKey ? `a:${accountKey}` : `r:${reader.id}`;
+  const subject = userKey ? `u:${userKey}` : accountKey ? `a:${accountKey}` : `r:${reader.rawId}`;
   return {
-    token: reader.token,
     id: reader.id,
+    rawId: reader.rawId,
     issued: reader.issued,
     subject,
     userKey,

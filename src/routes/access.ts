@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { decide } from '../access/decide';
+import { DEGRADED_HEADER } from '../contract/headers';
 import type { Entitlement } from '../entitlements/resolve';
 import { requireSiteApiKey } from '../http/api-key';
 import { limitBody } from '../http/body-limit';
@@ -12,10 +13,9 @@ import {
   AccessResponseSchema,
   MAX_ACCESS_BODY_BYTES,
 } from '../schemas/access';
-import { errorResponse } from '../schemas/error';
+import { errorResponseDoc } from '../schemas/error';
 
 export { MAX_ACCESS_BODY_BYTES };
-export const DEGRADED_HEADER = 'Paywall-Degraded';
 
 const accessRoute = createRoute({
   method: 'post',
@@ -36,9 +36,9 @@ const accessRoute = createRoute({
         'The decision: `granted` or `denied` for a counted read, `peek` (with `wouldBe`) for every `consume: false` request',
       content: { 'application/json': { schema: AccessResponseSchema } },
     },
-    400: errorResponse('Malformed JSON, wrong types or an oversized body'),
-    401: errorResponse('Missing or wrong site API key'),
-    500: errorResponse('Bad configuration or an internal error'),
+    400: errorResponseDoc('Malformed JSON, wrong types or an oversized body'),
+    401: errorResponseDoc('Missing or wrong site API key'),
+    500: errorResponseDoc('Bad configuration or an internal error'),
   },
 });
 
@@ -57,7 +57,7 @@ export const accessRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
 
     const fields = {
       reason: decision.reason,
-      reader: { id: reader.token, clearToken: 'clearToken' in entitlement },
+      reader: { id: reader.id, clearToken: 'clearToken' in entitlement },
       meter: decision.meter && {
         ...decision.meter,
         resetsAt: decision.meter.resetsAt.toISOString(),

@@ -25,7 +25,7 @@ import {
   CheckoutResponseSchema,
   majorToMinor,
 } from '../schemas/checkout';
-import { formErrorResponse } from '../schemas/error';
+import { formErrorResponseDoc } from '../schemas/error';
 
 /** Stripe's minimum; an abandoned session should not linger for the default 24 hours. */
 const SESSION_LIFETIME_SECONDS = 30 * 60;
@@ -58,13 +58,13 @@ const checkoutRoute = createRoute({
       content: { 'application/json': { schema: CheckoutResponseSchema } },
     },
     303: { description: 'Form posts: to Stripe Checkout' },
-    400: formErrorResponse(
+    400: formErrorResponseDoc(
       'Unknown plan, amount out of bounds, currency not offered, unsafe returnTo, a body over 8 KB, or neither/both of plan and contribution',
     ),
-    401: formErrorResponse('JSON without a valid site API key'),
-    403: formErrorResponse('A browser form from an origin that is not allowed'),
-    429: formErrorResponse('Too many checkouts from this IP or reader (see Retry-After)'),
-    503: formErrorResponse('Redis or Stripe unreachable'),
+    401: formErrorResponseDoc('JSON without a valid site API key'),
+    403: formErrorResponseDoc('A browser form from an origin that is not allowed'),
+    429: formErrorResponseDoc('Too many checkouts from this IP or reader (see Retry-After)'),
+    503: formErrorResponseDoc('Redis or Stripe unreachable'),
   },
 });
 
@@ -119,9 +119,9 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       services.readers,
       sessionPolicy(services.config.accounts.sessionDays, services.now()),
     );
-    if (!isJson && reader.issued) setReaderCookie(c, reader.token);
+    if (!isJson && reader.issued) setReaderCookie(c, reader.id);
     // Signed-in readers are limited and linked as their user, like the meter counts them.
-    const readerId = reader.userKey ?? reader.id;
+    const readerId = reader.userKey ?? reader.rawId;
 
     const ip = await readerIp(c);
     let limited: Awaited<ReturnType<typeof services.checkoutRateLimit.check>>;
@@ -141,7 +141,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 
     const ctx: SessionContext = {
       readerId,
-      browserReaderId: reader.id,
+      browserReaderId: reader.rawId,
       userKey: reader.userKey,
       accountKey: reader.accountKey,
       returnTo,

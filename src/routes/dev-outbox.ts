@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
+import { PAYWALL_PREFIX } from '../contract/paths';
 import { AppError } from '../errors';
 import { escapeHtml as e } from '../html/escape';
 import { errorResponse } from '../http/error-response';
 import type { OutboxMessage } from '../mail/outbox';
-import { errorResponse as errorResponseDoc } from '../schemas/error';
+import { errorResponseDoc } from '../schemas/error';
 import type { Services } from '../services';
 
 /**
@@ -36,7 +37,7 @@ export const DEV_OUTBOX_PATH = '/dev/outbox';
  */
 export const devOutboxOpenApi = createRoute({
   method: 'get',
-  path: `/_paywall${DEV_OUTBOX_PATH}`,
+  path: `${PAYWALL_PREFIX}${DEV_OUTBOX_PATH}`,
   operationId: 'devOutbox',
   tags: ['accounts'],
   summary: 'Development only: the e-mail the outbox mailer kept (10 minutes, newest 200)',

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { PAYWALL_PREFIX } from '../contract/paths';
 import { DOCS_ASSET_PATHS, DOCS_HEADERS, docsPage } from '../docs/page';
 import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
@@ -11,8 +12,8 @@ import { devOutboxOpenApi } from './dev-outbox';
  * (so the two cannot drift), and a docs page that renders it with the pinned Swagger UI
  * this worker serves itself (src/docs/page.ts).
  */
-export const OPENAPI_PATH = '/_paywall/openapi.json';
-export const DOCS_PATH = '/_paywall/docs';
+export const OPENAPI_PATH = `${PAYWALL_PREFIX}/openapi.json`;
+export const DOCS_PATH = `${PAYWALL_PREFIX}/docs`;
 
 /** The static assets binding (`[assets]` in wrangler.toml); absent in a bare test app. */
 type WithAssets = { ASSETS?: { fetch: (request: Request) => Promise<Response> } };

@@ -8,7 +8,7 @@ import { requireReturnPath } from '../http/return-to';
 import { requireBrowserForm, returnOrigin } from '../http/site-origin';
 import { validationHook } from '../http/validation';
 import { logEvent } from '../log';
-import { formErrorResponse } from '../schemas/error';
+import { formErrorResponseDoc } from '../schemas/error';
 
 const portalRoute = createRoute({
   method: 'post',
@@ -41,14 +41,14 @@ const portalRoute = createRoute({
       description:
         "To Stripe's customer portal (or, for a browser without an entitlement, back to the prompt)",
     },
-    400: formErrorResponse(
+    400: formErrorResponseDoc(
       'Not a form post, a body over 4 KB, or a returnTo that is longer than 512 characters or not a same-site relative path',
     ),
-    401: formErrorResponse('No valid entitlement cookie (callers that do not accept text/html)'),
-    403: formErrorResponse(
+    401: formErrorResponseDoc('No valid entitlement cookie (callers that do not accept text/html)'),
+    403: formErrorResponseDoc(
       'A form from an origin that is not allowed, or reading access found by e-mail address (not the browser or account that paid)',
     ),
-    503: formErrorResponse('Redis or Stripe unreachable'),
+    503: formErrorResponseDoc('Redis or Stripe unreachable'),
   },
 });
 

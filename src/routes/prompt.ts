@@ -5,7 +5,7 @@ import { validationHook } from '../http/validation';
 import { promptIdentity } from '../identity/prompt-identity';
 import { renderPrompt } from '../prompt';
 import { PROMPT_STYLES } from '../prompt/styles';
-import { errorResponse } from '../schemas/error';
+import { errorResponseDoc } from '../schemas/error';
 import { PromptQuerySchema } from '../schemas/prompt';
 
 /**
@@ -32,7 +32,7 @@ const promptRoute = createRoute({
       description: 'A `<style>` element followed by the prompt `<section>`',
       content: { 'text/html': { schema: z.string() } },
     },
-    400: errorResponse('A returnTo that is not a same-site relative path, or a bad number'),
+    400: errorResponseDoc('A returnTo that is not a same-site relative path, or a bad number'),
   },
 });
 

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { decide } from '../access/decide';
 import type { Decision } from '../access/policy';
+import { DECISION_HEADER, DEGRADED_HEADER } from '../contract/headers';
 import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
 import {
@@ -105,7 +106,7 @@ async function articleResponse(
       const refused = errorResponse(
         c,
         new AppError('forbidden', 'This article is for subscribers.', {
-          'Paywall-Decision': decisionHeader,
+          [DECISION_HEADER]: decisionHeader,
         }),
       );
       return refused;
@@ -127,12 +128,12 @@ async function articleResponse(
   }
   // Personalised: never cached by browsers or shared caches.
   response.headers.set('Cache-Control', 'private, no-store');
-  response.headers.set('Paywall-Decision', decisionHeader);
-  if (decision.degraded) response.headers.set('Paywall-Degraded', `meter-${decision.degraded}`);
+  response.headers.set(DECISION_HEADER, decisionHeader);
+  if (decision.degraded) response.headers.set(DEGRADED_HEADER, `meter-${decision.degraded}`);
   c.res = response;
   // A page that was not counted leaves no cookie behind either.
   if (!complete) return c.res;
-  if (reader.issued) setReaderCookie(c, reader.token);
+  if (reader.issued) setReaderCookie(c, reader.id);
   if ('entitlement' in entitlement && entitlement.entitlement.newToken) {
     setEntitlementCookie(
       c,

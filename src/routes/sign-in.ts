@@ -31,7 +31,7 @@ import {
 import { findSupporter } from '../identity/supporters';
 import { logEvent } from '../log';
 import { composeSignInCode } from '../mail/sign-in-code';
-import { formErrorResponse } from '../schemas/error';
+import { formErrorResponseDoc } from '../schemas/error';
 import type { Services } from '../services';
 
 /**
@@ -72,8 +72,8 @@ const addressPageRoute = createRoute({
   request: { query: pageQuery },
   responses: {
     200: htmlPage('The form, or the signed-in state with a sign-out button'),
-    400: formErrorResponse('An unknown intent or a query longer than allowed'),
-    404: formErrorResponse('Sign-in is not available (no mailer configured)'),
+    400: formErrorResponseDoc('An unknown intent or a query longer than allowed'),
+    404: formErrorResponseDoc('Sign-in is not available (no mailer configured)'),
   },
 });
 
@@ -89,8 +89,8 @@ const codePageRoute = createRoute({
   request: { query: pageQuery },
   responses: {
     200: htmlPage('The code form'),
-    400: formErrorResponse('An unknown intent or a query longer than allowed'),
-    404: formErrorResponse('Sign-in is not available (no mailer configured)'),
+    400: formErrorResponseDoc('An unknown intent or a query longer than allowed'),
+    404: formErrorResponseDoc('Sign-in is not available (no mailer configured)'),
   },
 });
 
@@ -120,15 +120,15 @@ const sendRoute = createRoute({
   },
   responses: {
     303: { description: 'To the code page; the code is on its way' },
-    400: formErrorResponse(
+    400: formErrorResponseDoc(
       'Not an e-mail address (the form again, with the error), or a bad returnTo',
     ),
-    403: formErrorResponse('A form from an origin that is not allowed'),
-    404: formErrorResponse('Sign-in is not available (no mailer configured)'),
-    429: formErrorResponse(
+    403: formErrorResponseDoc('A form from an origin that is not allowed'),
+    404: formErrorResponseDoc('Sign-in is not available (no mailer configured)'),
+    429: formErrorResponseDoc(
       'Too many codes for this address, this network or the site (Retry-After)',
     ),
-    503: formErrorResponse('Redis, Stripe or the mail provider unreachable: no code is valid'),
+    503: formErrorResponseDoc('Redis, Stripe or the mail provider unreachable: no code is valid'),
   },
 });
 
@@ -161,15 +161,15 @@ const verifyRoute = createRoute({
       'The code was right but no supporter account uses the address (registration off)',
     ),
     303: { description: 'Signed in: back to the article' },
-    400: formErrorResponse(
+    400: formErrorResponseDoc(
       'A wrong code (the form again, attempts left), or an expired, used or replaced one',
     ),
-    403: formErrorResponse('A form from an origin that is not allowed'),
-    404: formErrorResponse('Sign-in is not available (no mailer configured)'),
-    429: formErrorResponse(
+    403: formErrorResponseDoc('A form from an origin that is not allowed'),
+    404: formErrorResponseDoc('Sign-in is not available (no mailer configured)'),
+    429: formErrorResponseDoc(
       'Five wrong attempts (ask for a new code), or too many checks from this network',
     ),
-    503: formErrorResponse('Redis or Stripe unreachable: nobody is signed in'),
+    503: formErrorResponseDoc('Redis or Stripe unreachable: nobody is signed in'),
   },
 });
 

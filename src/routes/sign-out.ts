@@ -8,7 +8,7 @@ import { validationHook } from '../http/validation';
 import { setSignInPageHeaders } from '../identity/http';
 import { openAccountSession, sessionPolicy } from '../identity/session';
 import { logEvent } from '../log';
-import { formErrorResponse } from '../schemas/error';
+import { formErrorResponseDoc } from '../schemas/error';
 
 const signOutRoute = createRoute({
   method: 'post',
@@ -32,8 +32,8 @@ const signOutRoute = createRoute({
   },
   responses: {
     303: { description: 'Signed out: back to the article' },
-    400: formErrorResponse('Not a form post, a body over 4 KB, or an unsafe returnTo'),
-    403: formErrorResponse('A form from an origin that is not allowed'),
+    400: formErrorResponseDoc('Not a form post, a body over 4 KB, or an unsafe returnTo'),
+    403: formErrorResponseDoc('A form from an origin that is not allowed'),
   },
 });
 

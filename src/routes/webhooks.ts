@@ -5,7 +5,7 @@ import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { validationHook } from '../http/validation';
 import { logEvent } from '../log';
-import { errorResponse } from '../schemas/error';
+import { errorResponseDoc } from '../schemas/error';
 
 /** Stripe's events are a few KB; anything near this is not from Stripe. */
 const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -55,8 +55,8 @@ const webhookRoute = createRoute({
         },
       },
     },
-    400: errorResponse('Missing or bad Stripe-Signature (nothing changed)'),
-    503: errorResponse(
+    400: errorResponseDoc('Missing or bad Stripe-Signature (nothing changed)'),
+    503: errorResponseDoc(
       'Our processing failed, or the same event is mid-processing: Stripe retries',
     ),
   },

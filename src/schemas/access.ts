@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_ACCOUNT_COOKIE_LENGTH, MAX_READER_ID_LENGTH } from './cookies';
+import { MAX_ACCOUNT_COOKIE_LENGTH, MAX_READER_ID_LENGTH } from '../contract/cookies';
 
 /** No whitespace or control characters; ids go into Redis set members, never key names. */
 const ARTICLE_ID = /^[^\s\p{Cc}]+$/u;

@@ -16,16 +16,18 @@ export const ErrorEnvelopeSchema = z
   })
   .openapi('ErrorEnvelope');
 
-export const errorResponse = (description: string) => ({
+/** A route's error answer in the OpenAPI document: the JSON envelope. */
+export const errorResponseDoc = (description: string) => ({
   description,
   content: { 'application/json': { schema: ErrorEnvelopeSchema } },
 });
 
 /**
- * For routes a reader's browser posts a form to: a form post that accepts text/html gets the
- * same code and message as a page (src/errors.ts), everyone else the JSON envelope.
+ * A route's error answer in the OpenAPI document, for routes a reader's browser posts a form
+ * to: a form post that accepts text/html gets the same code and message as a page
+ * (src/http/error-response.ts), everyone else the JSON envelope.
  */
-export const formErrorResponse = (description: string) => ({
+export const formErrorResponseDoc = (description: string) => ({
   description,
   content: {
     'application/json': { schema: ErrorEnvelopeSchema },

@@ -1,6 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import type { JWTPayload } from 'jose';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../src/schemas/entitlement-token';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../src/contract/entitlement-token';
 import { CookieJar, setCookies } from '../support/cookie-jar';
 import { signWith } from '../support/entitlements';
 import { meterUsed as meterUsedAt } from '../support/meter-probe';

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { FORWARDED_FOR, FORWARDER_KEY } from '../../src/schemas/forwarding';
+import { FORWARDED_FOR, FORWARDER_KEY } from '../../src/contract/forwarding';
 import { checkoutForm, checkoutJson, freshIp } from '../support/checkout';
 import { stripeClient } from '../support/stripe';
 import { API_KEY, BASE, withBindings } from '../support/worker';

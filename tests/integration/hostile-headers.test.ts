@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FORWARDED_FOR, FORWARDER_KEY } from '../../src/schemas/forwarding';
+import { FORWARDED_FOR, FORWARDER_KEY } from '../../src/contract/forwarding';
 import { ARTICLES } from '../../tools/demo-origin/articles';
 import { freshIp, SITE_ORIGIN } from '../support/checkout';
 import { harmlessEvent, signedWebhook } from '../support/stripe';

@@ -1,4 +1,4 @@
-import { READER_COOKIE } from '../../src/schemas/cookies';
+import { READER_COOKIE } from '../../src/contract/cookies';
 import type { CookieJar } from './cookie-jar';
 
 /**

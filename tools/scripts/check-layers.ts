@@ -45,6 +45,7 @@ export const LAYERS: readonly Layer[] = [
     name: 'plumbing',
     modules: ['errors.ts', 'redis/', 'schemas/', 'html/', 'log.ts', 'encoding.ts', 'loopback.ts'],
   },
+  { name: 'contract', modules: ['contract/'] },
 ];
 
 /**
@@ -54,13 +55,7 @@ export const LAYERS: readonly Layer[] = [
  */
 export const CLIENT: { folder: string; may: readonly string[]; typesOnly: readonly string[] } = {
   folder: 'client/',
-  may: [
-    'client/',
-    'loopback.ts',
-    'schemas/cookies.ts',
-    'schemas/entitlement-token.ts',
-    'schemas/forwarding.ts',
-  ],
+  may: ['client/', 'contract/', 'loopback.ts'],
   typesOnly: ['schemas/'],
 };
 

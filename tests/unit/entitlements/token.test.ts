@@ -10,7 +10,7 @@ import {
 } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EntClaim } from '../../../src/entitlements/claims';
-import { type KeyRing, loadKeyRing, type PrivateJwk } from '../../../src/entitlements/keys';
+import { type KeyRing, loadKeyRing, type PrivateJwk } from '../../../src/entitlements/signing-keys';
 import {
   ENTITLEMENT_TYP,
   MAX_TOKEN_BYTES,

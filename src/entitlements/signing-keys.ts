@@ -1,6 +1,6 @@
 import { type CryptoKey, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
-import { ENTITLEMENT_ALG, KID } from '../schemas/entitlement-token';
+import { ENTITLEMENT_ALG, KID } from '../contract/entitlement-token';
 
 /**
  * Ed25519 signing keys, from the ENTITLEMENT_SIGNING_KEYS secret: a JSON array of private
