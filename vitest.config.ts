@@ -8,12 +8,12 @@ import { defineConfig } from 'vitest/config';
 // backend, a hanging TCP server, a closed port) start in Node in tests/global-setup.ts;
 // their addresses reach the worker as bindings through provide/inject.
 
-// stripe's package ships source maps that name TypeScript sources it does not ship, so Vite
+// stripe's package (and standardwebhooks, which the resend SDK pulls in) ships source maps that name TypeScript sources it does not ship, so Vite
 // warns once per module (about 200 lines) as the worker imports it. Nothing to fix on our
 // side; only that exact warning, for stripe's files, is dropped. Vitest replaces the Vite
 // logger in its own `config` hook, so this wraps the resolved one.
 const MISSING_STRIPE_SOURCES =
-  /^Sourcemap for "[^"]*\/node_modules\/stripe\/[^"]*" points to missing source files$/;
+  /^Sourcemap for "[^"]*\/node_modules\/(stripe|standardwebhooks)\/[^"]*" points to missing source files$/;
 const quietStripeSourcemaps = {
   name: 'paywall:quiet-stripe-sourcemaps',
   configResolved(config: { logger: { warnOnce(msg: string, options?: unknown): void } }) {
