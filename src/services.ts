@@ -24,18 +24,28 @@ import { createKeys } from './redis/keys';
 /**
  * Everything a handler needs, built in one place (docs/architecture.md convention 2).
  * Handlers reach it through `c.var.services`; tests can hand `createApp` their own.
+ *
+ * Three kinds of member: `config` (PAYWALL_CONFIG, what the site chose), `deployment` (what the
+ * env says about this deployment: its environment, its origin, the site's API keys), and the
+ * services, which do the work and hold the other secrets themselves (the Stripe keys are
+ * inside `billing`, the reader-id secret inside `readers`). What a request may never need is
+ * built on first use, one way (`once`): the Stripe client inside `billing`, the imported
+ * signing keys behind `keyRing()` and `entitlements()`.
  */
 export interface Services {
   config: PaywallConfig;
-  /** The site behind the worker; unset means the worker serves only its own routes. */
-  originUrl: string | undefined;
-  environment: Env['ENVIRONMENT'];
-  siteApiKeys: readonly string[];
+  deployment: {
+    environment: Env['ENVIRONMENT'];
+    /** The site behind the worker; unset means the worker serves only its own routes. */
+    originUrl: string | undefined;
+    /** SITE_API_KEYS: the keys a site's server or middleware presents (src/http/api-key.ts). */
+    siteApiKeys: readonly string[];
+  };
   readers: ReaderIdSigner;
   meter: Meter;
   subscribers: SubscriberStore;
+  /** Stripe, spoken to through here only. */
   billing: Billing;
-  stripeWebhookSecrets: readonly string[];
   eventClaims: EventClaims;
   checkoutRateLimit: CheckoutRateLimiter;
   checkoutRedemptions: CheckoutRedemptions;
@@ -46,29 +56,39 @@ export interface Services {
   signInCodes: SignInCodes;
   signInRateLimit: SignInRateLimiter;
   accounts: Accounts;
-  /** Keys are imported once per isolate, on first use. */
-  entitlements(): Promise<EntitlementDeps>;
+  /** The signing keys, imported once per isolate, on first use. */
   keyRing(): Promise<KeyRing>;
+  /** What minting and checking entitlement tokens takes: the key ring, the store, the policy. */
+  entitlements(): Promise<EntitlementDeps>;
   redisHealth(): Promise<
     { ok: true; latencyMs: number } | { ok: false; failure: 'timeout' | 'unavailable' }
   >;
   now(): Date;
 }
 
+/** Built on the first call and kept (a rejected promise too: a bad key stays bad). */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
 export function buildServices(env: Env): Services {
+  const config = env.PAYWALL_CONFIG;
+  const timeoutMs = env.REDIS_TIMEOUT_MS;
   const redis = createRedisClient({
     url: env.UPSTASH_REDIS_REST_URL,
     token: env.UPSTASH_REDIS_REST_TOKEN,
-    timeoutMs: env.REDIS_TIMEOUT_MS,
+    timeoutMs,
   });
   const keys = createKeys(env.REDIS_KEY_PREFIX);
-  const config = env.PAYWALL_CONFIG;
-  const subscribers = createSubscriberStore({ redis, keys, timeoutMs: env.REDIS_TIMEOUT_MS });
-  let ring: Promise<KeyRing> | undefined;
-  const keyRing = () => {
-    ring ??= loadKeyRing(env.ENTITLEMENT_SIGNING_KEYS);
-    return ring;
-  };
+  const now = () => new Date();
+  const readers = createReaderIdSigner(env.READER_ID_SECRET);
+  const subscribers = createSubscriberStore({ redis, keys, timeoutMs });
+  const mailer = createMailer(env, { redis, keys, timeoutMs });
+
   const e = config.entitlements;
   const policy = {
     issuer: env.ENTITLEMENT_ISSUER,
@@ -78,37 +98,38 @@ export function buildServices(env: Env): Services {
     clockToleranceSeconds: e.clockToleranceSeconds,
     pastDueGraceDays: e.pastDueGraceDays,
   };
-  const readers = createReaderIdSigner(env.READER_ID_SECRET);
-  const now = () => new Date();
-  const timeoutMs = env.REDIS_TIMEOUT_MS;
-  const mailer = createMailer(env, { redis, keys, timeoutMs });
+  const keyRing = once(() => loadKeyRing(env.ENTITLEMENT_SIGNING_KEYS));
+  const entitlements = once(
+    async (): Promise<EntitlementDeps> => ({ ring: await keyRing(), store: subscribers, policy }),
+  );
   const limits = config.accounts.rateLimit;
-  // Built on first use: an isolate that only answers access decisions and article pages
-  // never needs the Stripe client.
-  let billing: Billing | undefined;
+
   return {
     config,
-    originUrl: env.ORIGIN_URL,
-    environment: env.ENVIRONMENT,
-    get billing() {
-      billing ??= createBilling({
-        stripe: createStripeClient({
-          secretKey: env.STRIPE_SECRET_KEY,
-          apiBase: env.STRIPE_API_BASE,
-        }),
-        store: subscribers,
-        signer: readers,
-        deploymentId: env.DEPLOYMENT_ID,
-        access: contributionAccess(config.offers),
-        now,
-      });
-      return billing;
+    deployment: {
+      environment: env.ENVIRONMENT,
+      originUrl: env.ORIGIN_URL,
+      siteApiKeys: env.SITE_API_KEYS,
     },
-    stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET,
+    readers,
+    meter: createRedisMeter({ redis, keys, meter: config.meter, timeoutMs }),
+    subscribers,
+    billing: createBilling({
+      // An isolate that only answers access decisions and article pages never builds it.
+      stripe: once(() =>
+        createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }),
+      ),
+      webhookSecrets: env.STRIPE_WEBHOOK_SECRET,
+      store: subscribers,
+      signer: readers,
+      deploymentId: env.DEPLOYMENT_ID,
+      access: contributionAccess(config.offers),
+      now,
+    }),
     eventClaims: createEventClaims({
       redis,
       keys,
-      timeoutMs: env.REDIS_TIMEOUT_MS,
+      timeoutMs,
       processingTtlMs: config.webhooks.processingClaimSeconds * 1000,
     }),
     checkoutRateLimit: createCheckoutRateLimiter({
@@ -118,13 +139,13 @@ export function buildServices(env: Env): Services {
       perNetwork: config.checkoutRateLimit.perNetwork,
       perReader: config.checkoutRateLimit.perReader,
       siteWide: config.checkoutRateLimit.siteWide,
-      timeoutMs: env.REDIS_TIMEOUT_MS,
+      timeoutMs,
     }),
     // A redemption is remembered as long as the entitlement cookie it issued can live.
     checkoutRedemptions: createCheckoutRedemptions({
       redis,
       keys,
-      timeoutMs: env.REDIS_TIMEOUT_MS,
+      timeoutMs,
       ttlMs: Math.max(e.refreshHorizonDays, 1) * 86_400_000,
     }),
     mailer,
@@ -144,18 +165,12 @@ export function buildServices(env: Env): Services {
       timeoutMs,
     }),
     accounts: createAccounts({ redis, keys, timeoutMs }),
-    siteApiKeys: env.SITE_API_KEYS,
-    readers,
-    meter: createRedisMeter({ redis, keys, meter: config.meter, timeoutMs: env.REDIS_TIMEOUT_MS }),
-    subscribers,
     keyRing,
-    async entitlements() {
-      return { ring: await keyRing(), store: subscribers, policy };
-    },
+    entitlements,
     async redisHealth() {
       const started = Date.now();
       try {
-        await withDeadline(redis.ping(), env.REDIS_TIMEOUT_MS);
+        await withDeadline(redis.ping(), timeoutMs);
         return { ok: true, latencyMs: Date.now() - started };
       } catch (error) {
         return {

@@ -4,11 +4,17 @@ import { accessFromRecord } from '../entitlements/status';
 import type { SubscriberStore } from '../entitlements/store';
 import { addressKey, normalizeAddress } from '../identity/address';
 import type { ReaderIdSigner } from '../reader/reader-id';
+import type { CheckoutChoice } from './checkout';
+import { type CheckoutRequest, createCheckoutSession } from './checkout-session';
 import type { ContributionAccess } from './offers';
 import { idOf, type Ownership, ownership, recordFromPayment, recordFromSubscription } from './sync';
+import { handleStripeEvent, verifyStripeEvent } from './webhooks';
 
 /**
- * Keeps subscriber records in step with Stripe. Every sync re-fetches the object from
+ * Everything the worker asks of Stripe, and the only way to ask it: routes speak to Billing,
+ * and only src/billing/ speaks to the Stripe SDK (docs/architecture.md, the boundaries).
+ *
+ * It keeps subscriber records in step with Stripe. Every sync re-fetches the object from
  * Stripe and writes a versioned record; the webhook and the return page both call these,
  * so whichever comes first does the work and the other is a harmless rewrite.
  *
@@ -16,10 +22,32 @@ import { idOf, type Ownership, ownership, recordFromPayment, recordFromSubscript
  * (made before the tag existed) may only update a record that already exists, so legacy
  * subscriptions still lose access when cancelled, while another deployment's objects in a
  * shared Stripe account are never redeemed or synced here.
+ *
+ * Every method throws when Stripe (or Redis) fails: the caller fails closed.
  */
 export interface Billing {
-  stripe: Stripe;
-  deploymentId: string;
+  /**
+   * The Checkout Session for what the reader chose, and its URL (null if Stripe gave none).
+   * The idempotency key makes a retry within 10 minutes Stripe's replay of the same session;
+   * a replayed session the reader has since finished gets a session of its own.
+   */
+  createCheckout(choice: CheckoutChoice, request: CheckoutRequest): Promise<string | null>;
+  /** A Checkout Session of this deployment; null when Stripe does not know the id, or it is another's. */
+  ourSession(sessionId: string): Promise<Stripe.Checkout.Session | null>;
+  /** A customer portal session for `customerId`, returning to `returnUrl`: its URL. */
+  portalUrl(customerId: string, returnUrl: string): Promise<string>;
+  /**
+   * The ids of the customers with one of these e-mail addresses. Stripe's `email` filter is
+   * exact and case-sensitive, so the caller passes each spelling it wants asked for.
+   */
+  customerIdsByEmail(spellings: readonly string[]): Promise<string[]>;
+  /**
+   * The event, when `signature` is Stripe's for this raw body under one of the webhook
+   * secrets (several while one is rolled); null for any bad signature.
+   */
+  verifyEvent(rawBody: string, signature: string | undefined): Promise<Stripe.Event | null>;
+  /** The effect of one verified event: each case re-fetches what it names and syncs it. */
+  handleEvent(event: Stripe.Event): Promise<'synced' | 'ignored'>;
   syncSubscription(subscriptionId: string): Promise<SubscriberRecord | null>;
   syncPayment(paymentIntentId: string): Promise<SubscriberRecord | null>;
   /** A paid (or no-payment-required) session of ours → its record; otherwise null. */
@@ -28,8 +56,14 @@ export interface Billing {
 
 const NO_GRACE = { pastDueGraceDays: 0 };
 
+/** One person rarely has more than a few customers (one per checkout without an account). */
+const MAX_CUSTOMERS_PER_ADDRESS = 20;
+
 export function createBilling(deps: {
-  stripe: Stripe;
+  /** The SDK client, built on first use (an isolate that only meters never needs it). */
+  stripe: () => Stripe;
+  /** STRIPE_WEBHOOK_SECRET: the signing secrets of our webhook endpoint. */
+  webhookSecrets: readonly string[];
   store: SubscriberStore;
   signer: ReaderIdSigner;
   deploymentId: string;
@@ -58,7 +92,7 @@ export function createBilling(deps: {
   };
 
   const syncSubscription = async (subscriptionId: string, strict: boolean) => {
-    const sub = await stripe.subscriptions.retrieve(subscriptionId);
+    const sub = await stripe().subscriptions.retrieve(subscriptionId);
     const subscriberId = await subscriberIdFor(sub.id);
     const ok = await admitted(ownership(sub.metadata, deploymentId), subscriberId, strict);
     if (!ok) return null;
@@ -67,7 +101,7 @@ export function createBilling(deps: {
   };
 
   const syncPayment = async (paymentIntentId: string, strict: boolean) => {
-    const pi = await stripe.paymentIntents.retrieve(paymentIntentId, {
+    const pi = await stripe().paymentIntents.retrieve(paymentIntentId, {
       expand: ['latest_charge'],
     });
     const subscriberId = await subscriberIdFor(pi.id);
@@ -77,7 +111,7 @@ export function createBilling(deps: {
     // Only a charge Stripe marks as disputed costs the extra call.
     const charge = typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
     const disputes = charge?.disputed
-      ? (await stripe.disputes.list({ payment_intent: pi.id, limit: 100 })).data
+      ? (await stripe().disputes.list({ payment_intent: pi.id, limit: 100 })).data
       : [];
     const ctx = { subscriberId, previous: ok.previous, now, access: deps.access };
     return write(recordFromPayment(pi, ctx, disputes));
@@ -96,25 +130,59 @@ export function createBilling(deps: {
     await store.linkAccount(await addressKey(signer, address), record.subscriberId, grants);
   };
 
+  const syncSession = async (session: Stripe.Checkout.Session) => {
+    if (ownership(session.metadata, deploymentId) !== 'ours') return null;
+    if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required')
+      return null;
+    // What the session made must carry our tag too: redemption never adopts legacy objects.
+    const subscription = idOf(session.subscription);
+    const payment = idOf(session.payment_intent);
+    const record = subscription
+      ? await syncSubscription(subscription, true)
+      : payment
+        ? await syncPayment(payment, true)
+        : null;
+    if (record) await linkPayerAccount(session, record);
+    return record;
+  };
+
+  const sync = {
+    syncSubscription: (id: string) => syncSubscription(id, false),
+    syncPayment: (id: string) => syncPayment(id, false),
+    syncSession,
+  };
+
   return {
-    stripe,
-    deploymentId,
-    syncSubscription: (id) => syncSubscription(id, false),
-    syncPayment: (id) => syncPayment(id, false),
-    async syncSession(session) {
-      if (ownership(session.metadata, deploymentId) !== 'ours') return null;
-      if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required')
-        return null;
-      // What the session made must carry our tag too: redemption never adopts legacy objects.
-      const subscription = idOf(session.subscription);
-      const payment = idOf(session.payment_intent);
-      const record = subscription
-        ? await syncSubscription(subscription, true)
-        : payment
-          ? await syncPayment(payment, true)
-          : null;
-      if (record) await linkPayerAccount(session, record);
-      return record;
+    ...sync,
+    createCheckout: (choice, request) =>
+      createCheckoutSession(stripe().checkout.sessions, choice, { ...request, deploymentId }),
+    async ourSession(sessionId) {
+      let session: Stripe.Checkout.Session;
+      try {
+        session = await stripe().checkout.sessions.retrieve(sessionId);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return null;
+        throw error;
+      }
+      return ownership(session.metadata, deploymentId) === 'ours' ? session : null;
     },
+    async portalUrl(customerId, returnUrl) {
+      const portal = await stripe().billingPortal.sessions.create({
+        customer: customerId,
+        return_url: returnUrl,
+      });
+      return portal.url;
+    },
+    async customerIdsByEmail(spellings) {
+      const ids = new Set<string>();
+      for (const email of new Set(spellings)) {
+        const page = await stripe().customers.list({ email, limit: MAX_CUSTOMERS_PER_ADDRESS });
+        for (const customer of page.data) ids.add(customer.id);
+      }
+      return [...ids];
+    },
+    verifyEvent: (rawBody, signature) =>
+      verifyStripeEvent(stripe(), rawBody, signature, deps.webhookSecrets),
+    handleEvent: (event) => handleStripeEvent(event, sync, stripe().checkout.sessions),
   };
 }

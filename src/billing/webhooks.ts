@@ -33,17 +33,18 @@ export async function verifyStripeEvent(
 }
 
 /**
- * The effect of one event. Each case re-fetches what it needs from Stripe and syncs the
+ * The effect of one event (Billing's `handleEvent`). Each case re-fetches what it needs from Stripe and syncs the
  * record; the payload only says which object to look at. Unknown types are acknowledged.
  */
 export async function handleStripeEvent(
   event: Stripe.Event,
-  billing: Billing,
+  billing: Pick<Billing, 'syncSession' | 'syncSubscription' | 'syncPayment'>,
+  sessions: Pick<Stripe['checkout']['sessions'], 'retrieve'>,
 ): Promise<'synced' | 'ignored'> {
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
-      const session = await billing.stripe.checkout.sessions.retrieve(event.data.object.id);
+      const session = await sessions.retrieve(event.data.object.id);
       return (await billing.syncSession(session)) ? 'synced' : 'ignored';
     }
     case 'checkout.session.async_payment_failed':

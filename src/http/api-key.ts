@@ -23,7 +23,7 @@ export function requireSiteApiKey() {
         },
       );
     }
-    if (!(await isSiteApiKey(presented, c.var.services.siteApiKeys))) {
+    if (!(await isSiteApiKey(presented, c.var.services.deployment.siteApiKeys))) {
       throw new AppError('unauthorized', 'The site API key is not valid.', {
         'WWW-Authenticate': 'Bearer realm="paywall", error="invalid_token"',
       });

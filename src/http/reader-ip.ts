@@ -18,7 +18,7 @@ export async function readerIp(c: Context<AppEnv>): Promise<string> {
     forwarded !== undefined &&
     key !== undefined &&
     ip.safeParse(forwarded).success &&
-    (await isSiteApiKey(key, c.var.services.siteApiKeys))
+    (await isSiteApiKey(key, c.var.services.deployment.siteApiKeys))
   ) {
     return forwarded;
   }

@@ -62,12 +62,14 @@ export function trustedFormOrigin(c: Context<AppEnv>): string | null {
   if (origin === 'null') {
     return c.req.header('sec-fetch-site') === 'same-origin' ? new URL(c.req.url).origin : null;
   }
-  const { config, environment } = c.var.services;
+  const { config, deployment } = c.var.services;
   if (origin === new URL(c.req.url).origin || config.allowedOrigins.includes(origin)) return origin;
   // In local development only, a form from this machine (`http://127.0.0.1:<any port>`, e.g.
   // an example site Worker forwarding `/_paywall/*` here) may post too: nothing else can be
   // on a loopback origin, and no production configuration is needed to try the examples.
-  return environment === 'development' && isLoopbackHost(loopbackCandidate(origin)) ? origin : null;
+  return deployment.environment === 'development' && isLoopbackHost(loopbackCandidate(origin))
+    ? origin
+    : null;
 }
 
 /** Where Stripe sends the reader back to: a trusted form's origin, else our own. */

@@ -1,12 +1,12 @@
-import type Stripe from 'stripe';
+import type { Billing } from '../billing/billing';
 import type { SubscriberRecord } from '../entitlements/record';
 import { accessFromRecord } from '../entitlements/status';
 import type { SubscriberStore } from '../entitlements/store';
 
 /**
- * Finds the supporter behind an e-mail address through Stripe, the only place the address is
- * kept: Checkout stored it on the customer. Stripe's `email` filter is exact and
- * case-sensitive, so the address is asked for as typed and as normalised. Only customers this
+ * Finds the supporter behind an e-mail address through Stripe (asked through Billing), the
+ * only place the address is kept: Checkout stored it on the customer. Stripe's `email` filter
+ * is exact and case-sensitive, so the address is asked for as typed and as normalised. Only customers this
  * deployment has a record for count (records exist only for our own checkouts), and of those
  * only a record that grants access now; the one that grants longest wins.
  *
@@ -14,18 +14,14 @@ import type { SubscriberStore } from '../entitlements/store';
  */
 export async function findSupporter(
   deps: {
-    stripe: Pick<Stripe, 'customers'>;
+    billing: Pick<Billing, 'customerIdsByEmail'>;
     store: Pick<SubscriberStore, 'findByCustomer'>;
     pastDueGraceDays: number;
     now: Date;
   },
   spellings: readonly string[],
 ): Promise<SubscriberRecord | null> {
-  const customerIds = new Set<string>();
-  for (const email of new Set(spellings)) {
-    const page = await deps.stripe.customers.list({ email, limit: MAX_CUSTOMERS });
-    for (const customer of page.data) customerIds.add(customer.id);
-  }
+  const customerIds = await deps.billing.customerIdsByEmail(spellings);
   let best: { record: SubscriberRecord; until: number } | null = null;
   for (const id of customerIds) {
     const record = await deps.store.findByCustomer(id);
@@ -37,6 +33,3 @@ export async function findSupporter(
   }
   return best?.record ?? null;
 }
-
-/** One person rarely has more than a few customers (one per checkout without an account). */
-const MAX_CUSTOMERS = 20;

@@ -3,7 +3,6 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { payingBrowser } from '../billing/paying-browser';
 import type { Stripe } from '../billing/stripe-client';
-import { isOurs } from '../billing/sync';
 import { entitlementForRecord } from '../entitlements/resolve';
 import type { AppEnv } from '../http/context';
 import { readCookie, setEntitlementCookie } from '../http/cookies';
@@ -102,18 +101,16 @@ export const checkoutCompleteRoutes = new OpenAPIHono<AppEnv>().openapi(
     let session: Stripe.Checkout.Session | null = null;
     if (SESSION_ID.test(sessionId)) {
       try {
-        session = await billing.stripe.checkout.sessions.retrieve(sessionId);
+        session = await billing.ourSession(sessionId);
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) {
-          logEvent('error', 'checkout_complete_failed', {
-            requestId: c.get('requestId'),
-            error: (error as Error).name,
-          });
-          return oneMoment(home);
-        }
+        logEvent('error', 'checkout_complete_failed', {
+          requestId: c.get('requestId'),
+          error: (error as Error).name,
+        });
+        return oneMoment(home);
       }
     }
-    if (!session || !isOurs(session.metadata, billing.deploymentId)) return notOurs(c);
+    if (!session) return notOurs(c);
     const back = {
       href: safeReturnPath(session.metadata?.returnTo) ?? '/',
       label: 'Back to the article',

@@ -1,11 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import {
-  type ChoiceInput,
-  checkoutIdempotencyKey,
-  resolveChoice,
-  type SessionContext,
-  sessionParams,
-} from '../billing/checkout';
+import { type ChoiceInput, resolveChoice } from '../billing/checkout';
 import { AppError } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
@@ -26,9 +20,6 @@ import {
   majorToMinor,
 } from '../schemas/checkout';
 import { formErrorResponseDoc } from '../schemas/error';
-
-/** Stripe's minimum; an abandoned session should not linger for the default 24 hours. */
-const SESSION_LIFETIME_SECONDS = 30 * 60;
 
 const checkoutRoute = createRoute({
   method: 'post',
@@ -139,34 +130,17 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       });
     }
 
-    const ctx: SessionContext = {
-      readerId,
-      browserReaderId: reader.rawId,
-      userKey: reader.userKey,
-      accountKey: reader.accountKey,
-      returnTo,
-      origin: returnOrigin(c),
-      now: services.now(),
-      expiresInSeconds: SESSION_LIFETIME_SECONDS,
-      deploymentId: services.billing.deploymentId,
-    };
-    const params = sessionParams(resolved.choice, ctx);
-    const key = await checkoutIdempotencyKey(resolved.choice, ctx);
     let url: string | null;
     try {
-      const sessions = services.billing.stripe.checkout.sessions;
-      const session = await sessions.create(params, { idempotencyKey: key });
-      url = session.url;
-      // A replayed key returns the session as it was created (made well before this
-      // request). If the reader has since finished it (paid, then came back within the
-      // slot), this purchase needs its own session. The SDK's fetch client does not expose
-      // the Idempotent-Replayed header, hence the age check; a false positive costs one read.
-      if (session.created < Math.floor(ctx.now.getTime() / 1000) - 5) {
-        const current = await sessions.retrieve(session.id);
-        if (current.status !== 'open') {
-          url = (await sessions.create(params, { idempotencyKey: `${key}-${current.id}` })).url;
-        }
-      }
+      url = await services.billing.createCheckout(resolved.choice, {
+        readerId,
+        browserReaderId: reader.rawId,
+        userKey: reader.userKey,
+        accountKey: reader.accountKey,
+        returnTo,
+        origin: returnOrigin(c),
+        now: services.now(),
+      });
     } catch (error) {
       logEvent('error', 'checkout_create_failed', {
         requestId: c.get('requestId'),

@@ -25,7 +25,9 @@ export interface OutboxReader {
 /** What this route needs from the services; src/services.ts adds `outbox` to Services. */
 type DevOutboxEnv = {
   Variables: RequestIdVariables & {
-    services: Pick<Services, 'environment'> & { outbox: OutboxReader | null };
+    services: { deployment: Pick<Services['deployment'], 'environment'> } & {
+      outbox: OutboxReader | null;
+    };
   };
 };
 
@@ -80,8 +82,8 @@ const PAGE_HEADERS = {
 };
 
 export const devOutboxRoutes = new Hono<DevOutboxEnv>().all(DEV_OUTBOX_PATH, async (c) => {
-  const { environment, outbox } = c.var.services;
-  if (environment !== 'development') {
+  const { deployment, outbox } = c.var.services;
+  if (deployment.environment !== 'development') {
     return errorResponse(c, new AppError('not_found', 'No such route.'));
   }
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {

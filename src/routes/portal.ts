@@ -94,12 +94,9 @@ export const portalRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       );
     }
     try {
-      const portal = await services.billing.stripe.billingPortal.sessions.create({
-        customer,
-        return_url: `${origin}${returnTo}`,
-      });
+      const url = await services.billing.portalUrl(customer, `${origin}${returnTo}`);
       c.header('Cache-Control', 'no-store');
-      return c.redirect(portal.url, 303);
+      return c.redirect(url, 303);
     } catch (error) {
       logEvent('error', 'portal_failed', {
         requestId: c.get('requestId'),

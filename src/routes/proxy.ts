@@ -27,7 +27,7 @@ import { renderArticle } from '../proxy/page';
  */
 export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
   const services = c.var.services;
-  const originUrl = services.originUrl;
+  const originUrl = services.deployment.originUrl;
   if (!originUrl) return errorResponse(c, new AppError('not_found', 'No such route.'));
   if (!upstreamUrl(c.req.url, originUrl))
     return errorResponse(c, new AppError('invalid_request', 'This path cannot be served.'));

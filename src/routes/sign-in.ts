@@ -214,7 +214,7 @@ export const signInRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     await unavailableOnFailure(async () => {
       const supporter = await findSupporter(
         {
-          stripe: services.billing.stripe,
+          billing: services.billing,
           store: services.subscribers,
           pastDueGraceDays: services.config.entitlements.pastDueGraceDays,
           now,

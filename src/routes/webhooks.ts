@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { handleStripeEvent, verifyStripeEvent } from '../billing/webhooks';
 import { AppError } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
@@ -71,14 +70,9 @@ const webhookRoute = createRoute({
 export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   webhookRoute,
   async (c) => {
-    const { billing, eventClaims, stripeWebhookSecrets } = c.var.services;
+    const { billing, eventClaims } = c.var.services;
     const raw = await c.req.text();
-    const event = await verifyStripeEvent(
-      billing.stripe,
-      raw,
-      c.req.header('stripe-signature'),
-      stripeWebhookSecrets,
-    );
+    const event = await billing.verifyEvent(raw, c.req.header('stripe-signature'));
     if (!event)
       throw new AppError(
         'invalid_request',
@@ -96,7 +90,7 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
       throw new AppError('service_unavailable', 'This event is being processed; retry later.');
 
     try {
-      const outcome = await handleStripeEvent(event, billing);
+      const outcome = await billing.handleEvent(event);
       await eventClaims.done(event.id);
       return c.json({ received: true as const, outcome }, 200);
     } catch (error) {

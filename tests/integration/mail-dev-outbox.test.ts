@@ -40,7 +40,8 @@ function miniApp(services: {
   const app = new Hono();
   app.use('*', requestId());
   app.use('*', async (c, next) => {
-    c.set('services' as never, services as never);
+    const shaped = { deployment: { environment: services.environment }, outbox: services.outbox };
+    c.set('services' as never, shaped as never);
     await next();
   });
   app.route('/_paywall', devOutboxRoutes);

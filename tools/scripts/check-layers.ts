@@ -1,7 +1,8 @@
 /**
  * `npm run check:layers` (part of `npm run check`): every import in src/ points down the layer
  * table of docs/architecture.md convention 17, or stays in its own layer; none points up. The
- * table below is that table: change both together.
+ * table below is that table: change both together. A package that is a boundary of its own
+ * (the Stripe SDK) may be imported only where the boundary table says.
  *
  * Imports are read with the TypeScript parser, so multi-line, `import type`, `export … from`,
  * `import('…')` and type-position `import('…')` all count: a type is a dependency too. Only
@@ -57,6 +58,15 @@ export const CLIENT: { folder: string; may: readonly string[]; typesOnly: readon
   folder: 'client/',
   may: ['client/', 'contract/', 'loopback.ts'],
   typesOnly: ['schemas/'],
+};
+
+/**
+ * Packages that are a boundary of their own, with the only folders that may import them (the
+ * boundary table in docs/architecture.md): routes speak to Billing, and only billing/ speaks
+ * to the Stripe SDK.
+ */
+export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
+  stripe: ['billing/'],
 };
 
 export interface SourceFile {
@@ -142,8 +152,17 @@ export function checkLayers(files: readonly SourceFile[], layers: readonly Layer
       continue;
     }
     for (const { specifier, line, typeOnly } of importsOf(file)) {
-      if (!specifier.startsWith('.')) continue;
       const where = `src/${file.path}:${line}`;
+      if (!specifier.startsWith('.')) {
+        const owner = Object.keys(PACKAGE_OWNERS).find(
+          (pkg) => specifier === pkg || specifier.startsWith(`${pkg}/`),
+        );
+        const owners = owner === undefined ? undefined : PACKAGE_OWNERS[owner];
+        if (owners && !owners.some((m) => within(file.path, m))) {
+          problems.push(`${where}: imports '${specifier}', which only ${owners.join(', ')} may`);
+        }
+        continue;
+      }
       const target = resolveImport(file.path, specifier, paths);
       if (target === undefined) {
         if (posix.normalize(posix.join(posix.dirname(file.path), specifier)).startsWith('../'))

@@ -72,6 +72,19 @@ describe('the layer check', () => {
     ]);
   });
 
+  it('keeps the Stripe SDK inside billing/, types included', () => {
+    const files = tree({
+      'billing/stripe-client.ts': "import Stripe from 'stripe';",
+      'billing/sync.ts': "import type Stripe from 'stripe';",
+      'routes/portal.ts': "import type Stripe from 'stripe';",
+      'identity/supporters.ts': "import type { Customer } from 'stripe/types';",
+    });
+    expect(checkLayers(files)).toEqual([
+      "src/routes/portal.ts:1: imports 'stripe', which only billing/ may",
+      "src/identity/supporters.ts:1: imports 'stripe/types', which only billing/ may",
+    ]);
+  });
+
   it('reads a mixed import as a value import', () => {
     const [only] = importsOf({ path: 'a.ts', text: "import { type A, b } from './b';" });
     expect(only).toEqual({ specifier: './b', line: 1, typeOnly: false });
