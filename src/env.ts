@@ -11,7 +11,7 @@ import { MAILERS } from './mail/mailer';
  * Bindings, vars and secrets, validated once at the worker entry (and by `npm start`
  * before wrangler runs), so a wrong value fails loudly with the field's name instead of
  * surfacing as an odd decision later. This module must stay free of Workers-only imports:
- * tools/dev.ts runs it in Node.
+ * tools/dev/dev.ts runs it in Node.
  */
 
 const LOCAL_DEV_KEY = 'local-dev-key';

@@ -2,7 +2,7 @@ import { PAYWALL_PREFIX } from '../contract/paths';
 
 /**
  * The API docs page: Swagger UI, pinned (`swagger-ui-dist` in package.json, copied by
- * tools/vendor-swagger-ui.ts) and served by this worker from its static assets. Nothing on
+ * tools/scripts/vendor-swagger-ui.ts) and served by this worker from its static assets. Nothing on
  * the page comes from another host, and its policy forbids it: the page shares the site's
  * origin, so a script from elsewhere would run with the site's cookies in reach.
  */
