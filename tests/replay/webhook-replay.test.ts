@@ -74,10 +74,10 @@ describe.each(SEEDS)('replay, seed %i', (seed) => {
       },
     };
     const steady = withBindings(common);
-    const flaky = withBindings({
-      ...common,
-      UPSTASH_REDIS_REST_URL: `${env.TEST_FLAKY_URL}/t/${tenant}`,
-    });
+    const flaky = withBindings(
+      { ...common, UPSTASH_REDIS_REST_URL: `${env.TEST_FLAKY_URL}/t/${tenant}` },
+      { injectedFaults: true },
+    );
     const url = new URL(env.STRIPE_API_BASE);
     const stripe = new Stripe(stripeKey, {
       httpClient: Stripe.createFetchHttpClient(),
