@@ -1,5 +1,7 @@
+import { relative } from 'node:path';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { printCapturedLogs, recordLog } from './tests/support/pii-scan';
 
 // The workerd suite: every test here runs inside workerd through the real worker entry
 // (src/index.ts). The pure modules' tests run in plain Node instead (tests/unit, its own
@@ -24,6 +26,27 @@ const quietStripeSourcemaps = {
   },
 };
 
+// The worker runs at its most verbose (LOG_LEVEL=info) so that every log line it can write
+// is written, and every one is scanned for personal data (tests/support/pii-scan.ts):
+// tests/global-setup.ts fails the run, naming the test file and the pattern, if one held
+// any. The pool hands the worker isolate's console.* to onConsoleLog, in this process. The
+// logger's own lines (JSON with a level) are kept off the terminal unless
+// PAYWALL_TEST_LOGS=all; anything else a test prints still shows.
+const LOGGER_LINE = /^\{"level":"(?:info|warn|error)"/;
+function scanConsoleLog(log: string, _type: 'stdout' | 'stderr', entity?: ConsoleEntity): boolean {
+  recordLog(sourceOf(entity), log);
+  return printCapturedLogs() || !LOGGER_LINE.test(log);
+}
+interface ConsoleEntity {
+  type: string;
+  moduleId?: string;
+  module?: { moduleId: string };
+}
+function sourceOf(entity: ConsoleEntity | undefined): string {
+  const id = entity?.type === 'module' ? entity.moduleId : entity?.module?.moduleId;
+  return id ? relative(import.meta.dirname, id) : 'the workerd suite (no test running)';
+}
+
 export default defineConfig({
   plugins: [
     quietStripeSourcemaps,
@@ -33,7 +56,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           ENVIRONMENT: 'test',
-          LOG_LEVEL: 'off',
+          LOG_LEVEL: 'info',
           UPSTASH_REDIS_REST_URL: inject('upstashRedisUrl'),
           UPSTASH_REDIS_REST_TOKEN: inject('upstashToken'),
           REDIS_KEY_PREFIX: inject('keyPrefix'),
@@ -82,5 +105,6 @@ export default defineConfig({
     exclude: ['tests/unit/**', 'tests/e2e/**', 'tests/examples/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    onConsoleLog: scanConsoleLog,
   },
 });

@@ -10,6 +10,7 @@ import { startUpstashLocal } from '../tools/upstash-local/server';
 import { startCanaryServer, startClosedPort, startHangingServer } from './support/fault-servers';
 import { startFlakyProxy } from './support/flaky-proxy';
 import { startHostileOrigin } from './support/hostile-origin';
+import { failRunOnPii } from './support/pii-scan';
 import { startRedisMonitorServer } from './support/redis-monitor-server';
 import { hideExpectedWorkerdLogs } from './support/workerd-logs';
 import { startWebhookCapture } from './tools/webhook-capture-server';
@@ -87,6 +88,9 @@ export default async function setup(project: TestProject) {
       resend.close(),
       monitor?.close(),
     ]);
+    // Every test has run: fail the run if any log line the worker wrote held personal data
+    // (collected by vitest.config.ts's onConsoleLog; tests/support/pii-scan.ts).
+    failRunOnPii();
   };
 }
 
