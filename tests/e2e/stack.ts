@@ -1,4 +1,5 @@
 /// <reference types="node" />
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { pricesForOffers } from '../../tools/dev/local-stripe-prices';
 import { newSigningKey } from '../../tools/shared/keys';
 import { startStripeLocal } from '../../tools/stripe-local/server';
 import { startUpstashLocal } from '../../tools/upstash-local/server';
+import { LogScan, printCapturedLogs } from '../support/pii-scan';
 
 /**
  * The whole service on ephemeral ports, for the Chromium journeys: upstash-local, the Stripe
@@ -135,6 +137,8 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_API_BASE: stripe.url,
     PAYWALL_CONFIG: JSON.stringify(paywallConfig),
+    // The most verbose level: every line the worker can log is written, and scanned below.
+    LOG_LEVEL: 'info',
   };
   // `--var NAME:VALUE` splits at the first colon only, so URLs and JSON pass unchanged.
   const args = [
@@ -165,6 +169,7 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     },
   });
   cleanup.add('wrangler dev', () => child.stop(8_000));
+  const logs = scanWorkerOutput(child.proc);
 
   await waitForHttp(`${url}/_paywall/healthz`, {
     timeoutMs: 120_000,
@@ -172,6 +177,7 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     describe: child.recentOutput,
     aborted: child.exited,
   });
+  logs.ready();
 
   return {
     url,
@@ -181,7 +187,47 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     signingKeys: vars.ENTITLEMENT_SIGNING_KEYS ?? '[]',
     keyPrefix,
     tokenTtlSeconds: TOKEN_TTL_SECONDS,
-    stop: () => cleanup.run(),
+    stop: async () => {
+      await cleanup.run();
+      logs.judge();
+    },
+  };
+}
+
+/**
+ * Every line the worker writes (wrangler dev's stdout and stderr, from the moment the
+ * service answers its health check) is scanned for personal data (tests/support/pii-scan.ts).
+ * Before that, wrangler prints its banner and the bindings' values (URLs on 127.0.0.1): not
+ * the worker's logs. Wrangler's own access log lines (`[wrangler:info] GET /path 200 OK`) are
+ * skipped too: dev-only, they show request paths with their query, which production never
+ * logs. Lines are printed only with PAYWALL_TEST_LOGS=all. `judge()` at stop: the run fails
+ * (exit code 1, and the stop throws) naming the pattern, never the secret in full.
+ */
+const WRANGLER_ACCESS_LOG = /^\[wrangler:\w+\] [A-Z]+ \/\S* \d{3} /;
+function scanWorkerOutput(proc: ChildProcess): { ready(): void; judge(): void } {
+  const scan = new LogScan();
+  let ready = false;
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    if (printCapturedLogs()) process.stderr.write(text);
+    if (!ready) return;
+    for (const line of text.split('\n')) {
+      if (!WRANGLER_ACCESS_LOG.test(line)) scan.feed('wrangler dev (the service under test)', line);
+    }
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
+  return {
+    ready: () => {
+      ready = true;
+    },
+    judge: () => {
+      const verdict = scan.verdict();
+      if (verdict === undefined) return;
+      process.stderr.write(`\n${verdict}\n\n`);
+      process.exitCode = 1;
+      throw new Error(verdict);
+    },
   };
 }
 

@@ -118,53 +118,64 @@ export interface PiiReport {
   findings: PiiFinding[];
 }
 
+/** Collects the offending lines of one log stream (or of several, each named by its source). */
+export class LogScan {
+  readonly reports: PiiReport[] = [];
+  lines = 0;
+
+  /** Scans a chunk of log output (one or more lines) written while `source` ran. */
+  feed(source: string, chunk: string): void {
+    for (const line of chunk.split('\n')) {
+      if (line.trim() === '') continue;
+      this.lines += 1;
+      const findings = scanLine(line);
+      if (findings.length > 0) this.reports.push({ source, findings });
+    }
+  }
+
+  /** The verdict text, or undefined when no line held personal data. */
+  verdict(): string | undefined {
+    const { reports, lines } = this;
+    if (reports.length === 0) return undefined;
+    const rows = reports
+      .slice(0, 50)
+      .map(
+        ({ source, findings }) =>
+          `  ${source}: ${findings.map((f) => `${f.pattern} ${f.masked}`).join(', ')}`,
+      );
+    const more = reports.length > 50 ? [`  … and ${reports.length - 50} more lines`] : [];
+    return [
+      `Personal data in logs: ${reports.length} of ${lines} captured log lines (tests/support/pii-scan.ts).`,
+      ...rows,
+      ...more,
+      'Run with PAYWALL_TEST_LOGS=all to print every captured line.',
+    ].join('\n');
+  }
+}
+
 /**
  * What one vitest process collected. Kept on globalThis: vitest loads the config (where
  * onConsoleLog runs) and the globalSetup files (where the run is judged) as separate module
  * instances in the same process.
  */
-interface Store {
-  reports: PiiReport[];
-  lines: number;
-}
 const KEY = Symbol.for('edge-paywall.pii-scan');
-function store(): Store {
-  const holder = globalThis as unknown as Record<symbol, Store | undefined>;
-  holder[KEY] ??= { reports: [], lines: 0 };
+function processScan(): LogScan {
+  const holder = globalThis as unknown as Record<symbol, LogScan | undefined>;
+  holder[KEY] ??= new LogScan();
   return holder[KEY];
 }
 
 /** Whether captured log lines are printed as well (`PAYWALL_TEST_LOGS=all`). */
 export const printCapturedLogs = (): boolean => process.env.PAYWALL_TEST_LOGS === 'all';
 
-/** Scans a chunk of log output (one or more lines) written while `source` ran. */
+/** Scans a chunk of log output into this process's collection (see failRunOnPii). */
 export function recordLog(source: string, chunk: string): void {
-  const state = store();
-  for (const line of chunk.split('\n')) {
-    if (line.trim() === '') continue;
-    state.lines += 1;
-    const findings = scanLine(line);
-    if (findings.length > 0) state.reports.push({ source, findings });
-  }
+  processScan().feed(source, chunk);
 }
 
-/** The run's verdict text, or undefined when no line held personal data. */
+/** This process's verdict text, or undefined when no line held personal data. */
 export function piiVerdict(): string | undefined {
-  const { reports, lines } = store();
-  if (reports.length === 0) return undefined;
-  const rows = reports
-    .slice(0, 50)
-    .map(
-      ({ source, findings }) =>
-        `  ${source}: ${findings.map((f) => `${f.pattern} ${f.masked}`).join(', ')}`,
-    );
-  const more = reports.length > 50 ? [`  … and ${reports.length - 50} more lines`] : [];
-  return [
-    `Personal data in logs: ${reports.length} of ${lines} captured log lines (tests/support/pii-scan.ts).`,
-    ...rows,
-    ...more,
-    'Run with PAYWALL_TEST_LOGS=all to print every captured line.',
-  ].join('\n');
+  return processScan().verdict();
 }
 
 /**
