@@ -86,6 +86,8 @@ async function guarded(run: () => Promise<void>) {
   const { hosts } = await watchingFetches(run);
   const allowed = allowedHosts();
   expect([...hosts].filter((h) => !allowed.has(h))).toEqual([]);
+  // The watch itself works: the worker's own Redis calls went through it.
+  expect(hosts.has(new URL(env.UPSTASH_REDIS_REST_URL).host)).toBe(true);
   expect(await canaryHits()).toBe(before);
 }
 
