@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accept, extraHeaders, headersFrom, ip, maybeString } from '../support/arbitraries';
-import { API_KEY, BASE, withBindings } from '../support/worker';
+import { isolatedWorker } from '../support/isolated-stripe';
+import { API_KEY, BASE } from '../support/worker';
 import { allowedHosts, canaryHits, expectWellFormed, watchingFetches } from './guard';
 
 // Issue 13 item 1, past validation: requests that are well-formed on the outside (right key,
@@ -12,9 +13,11 @@ import { allowedHosts, canaryHits, expectWellFormed, watchingFetches } from './g
 
 const SEED = 13_002;
 const LIMIT = 3;
-const worker = withBindings({
-  REDIS_KEY_PREFIX: `pwfuzz-${crypto.randomUUID().slice(0, 12)}:`,
-  PAYWALL_CONFIG: JSON.stringify({ meter: { limit: LIMIT } }),
+// Its own Stripe account and key prefix (tests/support/isolated-stripe.ts): the sessions the
+// generated checkouts create and the rate-limit windows they fill are this file's alone.
+let worker: (request: Request) => Promise<Response>;
+beforeAll(async () => {
+  worker = (await isolatedWorker({ meter: { limit: LIMIT } })).fetcher;
 });
 const TIMEOUT = 120_000;
 let count = 0;

@@ -47,11 +47,12 @@ const pagePaths = fc.oneof(
 );
 
 /** Every sentence (40+ characters) of every walled paragraph of the articles not yet read. */
-const walledSentences = metered
-  .filter((a) => a !== read)
-  .flatMap((a) => a.paragraphs.slice(2))
-  .flatMap((p) => p.split(/(?<=[.!?”])\s+/))
-  .filter((s) => s.length >= 40);
+const sentencesOf = (articles: DemoArticle[]) =>
+  articles
+    .flatMap((a) => a.paragraphs.slice(2))
+    .flatMap((p) => p.split(/(?<=[.!?”])\s+/))
+    .filter((t) => t.length >= 40);
+const walledSentences = sentencesOf(metered.filter((a) => a !== read));
 const needles = [...new Set(walledSentences.flatMap((s) => [s, escapeHtml(s)]))];
 
 let count = 0;
@@ -97,7 +98,12 @@ describe('fuzz: the proxy', () => {
     // One reader spends its one article; the next one is walled.
     const first = await worker(pageRequest(read.path, { jar }));
     jar.take(first);
-    expect(await first.text()).toContain(escapeHtml(read.paragraphs[2] as string));
+    const firstHtml = await first.text();
+    expect(firstHtml).toContain(escapeHtml(read.paragraphs[2] as string));
+    // The leak check can fail: sentences cut the same way are found in a granted page.
+    expect(
+      sentencesOf([read]).filter((t) => firstHtml.includes(escapeHtml(t))).length,
+    ).toBeGreaterThan(3);
     const second = await worker(pageRequest((metered[1] as DemoArticle).path, { jar }));
     expect(second.headers.get('paywall-decision')).toMatch(/^denied; reason=meter_exhausted/);
     await second.text();
