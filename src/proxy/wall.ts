@@ -30,6 +30,21 @@ export interface WallPlan {
   path: string;
 }
 
+/**
+ * The path as the configuration warning logs it: a reader chooses the path it asks for, so
+ * a segment that is not a plain slug (an e-mail, an IP address, a token, anything
+ * percent-encoded or over 64 characters) is logged as `*`. Article slugs stay readable.
+ */
+const PLAIN_SEGMENT = /^[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9]+)?$/;
+function loggablePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) =>
+      segment === '' || (segment.length <= 64 && PLAIN_SEGMENT.test(segment)) ? segment : '*',
+    )
+    .join('/');
+}
+
 /** Elements that can sit inside a paragraph: any other start tag ends the paragraph. */
 const PHRASING = new Set([
   'a',
@@ -391,7 +406,7 @@ export function addWall(rewriter: HTMLRewriter, plan: WallPlan): HTMLRewriter {
           }
           if (!bodySeen || (kept === 0 && lead > 0)) {
             logEvent('warn', 'wall_selector_missed', {
-              path: plan.path,
+              path: loggablePath(plan.path),
               problem: bodySeen ? 'no_paragraph_in_body' : 'body_selector_unmatched',
             });
           }
