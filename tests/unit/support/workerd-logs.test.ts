@@ -24,11 +24,14 @@ describe('isExpectedWorkerdLog', () => {
     `exception = workerd/api/web-socket.c++:821: disconnected: WebSocket peer disconnected${STACK}`,
     'exception = workerd/api/web-socket.c++:821: disconnected: WebSocket peer disconnected',
     REFUSED,
+    `console warning; message = Called .text() on an HTTP body which does not appear to be text. The body's Content-Type is "application/octet-stream". The result will probably be corrupted. Consider checking the Content-Type header before interpreting entities as text.${STACK}`,
   ])('drops %j', (entry) => {
     expect(isExpectedWorkerdLog(entry)).toBe(true);
   });
 
   it.each([
+    // Any other console warning is printed.
+    'console warning; message = Called .text() on something else\n',
     // Any other uncaught exception is printed, whatever it says.
     'uncaught exception; source = Uncaught (in promise); stack = TypeError: x is not a function\n    at f (index.js:1:1)\n',
     'uncaught exception; source = Uncaught; stack = Error: Network connection lost.\n',
