@@ -12,6 +12,7 @@ import { checkoutRoutes } from './routes/checkout';
 import { checkoutCompleteRoutes } from './routes/checkout-complete';
 import { devOutboxRoutes } from './routes/dev-outbox';
 import { mountDocs } from './routes/docs';
+import { erasureRoutes } from './routes/erasure';
 import { healthRoutes } from './routes/health';
 import { jwksRoutes } from './routes/jwks';
 import { portalRoutes } from './routes/portal';
@@ -40,6 +41,7 @@ export function createApp(services: Services) {
   app.route(PAYWALL_PREFIX, signInRoutes);
   app.route(PAYWALL_PREFIX, signOutRoutes);
   app.route(PAYWALL_PREFIX, devOutboxRoutes);
+  app.route(PAYWALL_PREFIX, erasureRoutes);
   mountDocs(app);
   app.route('/', jwksRoutes);
 

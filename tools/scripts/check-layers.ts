@@ -36,6 +36,7 @@ export const LAYERS: readonly Layer[] = [
       'identity/',
       'mail/',
       'meter/',
+      'privacy/',
       'prompt/',
       'proxy/',
       'reader/',

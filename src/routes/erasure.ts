@@ -1,0 +1,135 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { parseEnv } from '../env';
+import { AppError } from '../errors';
+import { requireSiteApiKey } from '../http/api-key';
+import { limitBody } from '../http/body-limit';
+import type { AppEnv } from '../http/context';
+import { validationHook } from '../http/validation';
+import { createErasure, type Erasure } from '../privacy/erasure';
+import { createRedisClient } from '../redis/client';
+import { createKeys } from '../redis/keys';
+import { errorResponseDoc } from '../schemas/error';
+
+/** Bodies, not paths: a person's ids stay out of URLs, and so out of every access log. */
+const MAX_ERASURE_BODY_BYTES = 1024;
+
+const EraseReaderSchema = z
+  .object({
+    readerId: z
+      .string()
+      .min(1)
+      .max(200)
+      .openapi({ description: 'The signed reader id the access API answered as `reader.id`.' }),
+  })
+  .strict()
+  .openapi('EraseReaderRequest');
+
+const EraseUserSchema = z
+  .object({
+    userId: z.string().min(1).max(256).openapi({
+      description:
+        'The site’s own user id, as it was sent as `reader.userId`. Only its keyed pseudonym is looked up.',
+    }),
+  })
+  .strict()
+  .openapi('EraseUserRequest');
+
+const errors = {
+  401: errorResponseDoc('Missing or wrong site API key'),
+  503: errorResponseDoc('Redis did not answer, or the scan did not finish: call again'),
+  500: errorResponseDoc('Bad configuration or an internal error'),
+};
+
+const eraseReaderRoute = createRoute({
+  method: 'delete',
+  tags: ['operations'],
+  security: [{ siteApiKey: [] }],
+  middleware: [requireSiteApiKey(), limitBody(MAX_ERASURE_BODY_BYTES)] as const,
+  path: '/v1/readers',
+  operationId: 'eraseReader',
+  summary: 'Erase everything stored under one reader id',
+  description:
+    'Deletes the meter windows of every period, the checkout rate-limit windows and the checkout redemptions held for this reader id. The reader id is sent in the JSON body, never in the URL. Idempotent: 204 again when nothing is left. A reader id this service did not sign is refused with 400, so raw ids cannot be guessed.',
+  request: {
+    body: { required: true, content: { 'application/json': { schema: EraseReaderSchema } } },
+  },
+  responses: {
+    204: { description: 'Erased, or nothing was stored' },
+    400: errorResponseDoc(
+      'Malformed JSON, a missing or oversized field, or not a reader id this service signed',
+    ),
+    ...errors,
+  },
+});
+
+const eraseUserRoute = createRoute({
+  method: 'delete',
+  tags: ['operations'],
+  security: [{ siteApiKey: [] }],
+  middleware: [requireSiteApiKey(), limitBody(MAX_ERASURE_BODY_BYTES)] as const,
+  path: '/v1/users',
+  operationId: 'eraseUser',
+  summary: 'Erase everything stored under one site user id',
+  description:
+    'Deletes the meter windows, checkout rate-limit windows and redemptions kept under the user id’s pseudonym and the `sub-by-user` index, and removes the pseudonym from the subscriber record it pointed to. The record itself stays: its Stripe ids are the publisher’s to erase in Stripe. The user id is sent in the JSON body, never in the URL. Idempotent: 204 again when nothing is left.',
+  request: {
+    body: { required: true, content: { 'application/json': { schema: EraseUserSchema } } },
+  },
+  responses: {
+    204: { description: 'Erased, or nothing was stored' },
+    400: errorResponseDoc('Malformed JSON, or a missing, empty or oversized user id'),
+    ...errors,
+  },
+});
+
+export const erasureRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(eraseReaderRoute, async (c) => {
+    const rawId = await c.var.services.readers.verify(c.req.valid('json').readerId);
+    if (rawId === null)
+      throw new AppError('invalid_request', 'readerId is not a reader id this service issued.');
+    await run(() => erasureFor(c).eraseReader(rawId));
+    return c.body(null, 204);
+  })
+  .openapi(eraseUserRoute, async (c) => {
+    const userKey = await c.var.services.readers.pseudonym(c.req.valid('json').userId);
+    await run(() => erasureFor(c).eraseUser(userKey));
+    return c.body(null, 204);
+  });
+
+async function run(erase: () => Promise<void>): Promise<void> {
+  try {
+    await erase();
+  } catch {
+    throw new AppError(
+      'service_unavailable',
+      'Erasure could not finish right now; nothing is half-kept for long, call again.',
+    );
+  }
+}
+
+/**
+ * One Erasure per isolate (per env object). Services exposes no Redis client, so this builds
+ * its own from the same validated env, as services.ts does.
+ */
+const built = new WeakMap<object, Erasure>();
+function erasureFor(c: Context<AppEnv>): Erasure {
+  const raw = c.env as Record<string, unknown>;
+  let erasure = built.get(raw);
+  if (!erasure) {
+    const parsed = parseEnv(raw);
+    if (!parsed.ok) throw new AppError('bad_configuration', 'The worker is misconfigured.');
+    const { env } = parsed;
+    erasure = createErasure({
+      redis: createRedisClient({
+        url: env.UPSTASH_REDIS_REST_URL,
+        token: env.UPSTASH_REDIS_REST_TOKEN,
+        timeoutMs: env.REDIS_TIMEOUT_MS,
+      }),
+      keys: createKeys(env.REDIS_KEY_PREFIX),
+      timeoutMs: env.REDIS_TIMEOUT_MS,
+    });
+    built.set(raw, erasure);
+  }
+  return erasure;
+}
