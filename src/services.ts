@@ -16,6 +16,7 @@ import { createMailer, outboxOf } from './mail/choose';
 import type { Mailer } from './mail/mailer';
 import type { OutboxMessage } from './mail/outbox';
 import { createRedisMeter, type Meter } from './meter/meter';
+import { createErasure, type Erasure } from './privacy/erasure';
 import { createReaderIdSigner, type ReaderIdSigner } from './reader/reader-id';
 import { createRedisClient } from './redis/client';
 import { DeadlineExceeded, withDeadline } from './redis/deadline';
@@ -56,6 +57,8 @@ export interface Services {
   signInCodes: SignInCodes;
   signInRateLimit: SignInRateLimiter;
   accounts: Accounts;
+  /** Removes what is stored about a reader or a site user (the erasure routes). */
+  erasure: Erasure;
   /** The signing keys, imported once per isolate, on first use. */
   keyRing(): Promise<KeyRing>;
   /** What minting and checking entitlement tokens takes: the key ring, the store, the policy. */
@@ -165,6 +168,7 @@ export function buildServices(env: Env): Services {
       timeoutMs,
     }),
     accounts: createAccounts({ redis, keys, timeoutMs }),
+    erasure: createErasure({ redis, keys, timeoutMs }),
     keyRing,
     entitlements,
     async redisHealth() {

@@ -45,6 +45,10 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
         description:
           'Sign-in with an e-mailed code: access on any device, the registration wall, sign-out',
       },
+      {
+        name: 'privacy',
+        description: 'Erasure: remove what the service stores about a reader or a site user',
+      },
       { name: 'keys', description: 'Public keys that verify entitlement tokens' },
       { name: 'operations', description: 'Health' },
     ],

@@ -1,14 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { parseEnv } from '../env';
 import { AppError } from '../errors';
 import { requireSiteApiKey } from '../http/api-key';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { validationHook } from '../http/validation';
-import { createErasure, type Erasure } from '../privacy/erasure';
-import { createRedisClient } from '../redis/client';
-import { createKeys } from '../redis/keys';
 import { errorResponseDoc } from '../schemas/error';
 
 /** Bodies, not paths: a person's ids stay out of URLs, and so out of every access log. */
@@ -43,7 +38,7 @@ const errors = {
 
 const eraseReaderRoute = createRoute({
   method: 'delete',
-  tags: ['operations'],
+  tags: ['privacy'],
   security: [{ siteApiKey: [] }],
   middleware: [requireSiteApiKey(), limitBody(MAX_ERASURE_BODY_BYTES)] as const,
   path: '/v1/readers',
@@ -65,7 +60,7 @@ const eraseReaderRoute = createRoute({
 
 const eraseUserRoute = createRoute({
   method: 'delete',
-  tags: ['operations'],
+  tags: ['privacy'],
   security: [{ siteApiKey: [] }],
   middleware: [requireSiteApiKey(), limitBody(MAX_ERASURE_BODY_BYTES)] as const,
   path: '/v1/users',
@@ -88,12 +83,12 @@ export const erasureRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     const rawId = await c.var.services.readers.verify(c.req.valid('json').readerId);
     if (rawId === null)
       throw new AppError('invalid_request', 'readerId is not a reader id this service issued.');
-    await run(() => erasureFor(c).eraseReader(rawId));
+    await run(() => c.var.services.erasure.eraseReader(rawId));
     return c.body(null, 204);
   })
   .openapi(eraseUserRoute, async (c) => {
     const userKey = await c.var.services.readers.pseudonym(c.req.valid('json').userId);
-    await run(() => erasureFor(c).eraseUser(userKey));
+    await run(() => c.var.services.erasure.eraseUser(userKey));
     return c.body(null, 204);
   });
 
@@ -106,30 +101,4 @@ async function run(erase: () => Promise<void>): Promise<void> {
       'Erasure could not finish right now; nothing is half-kept for long, call again.',
     );
   }
-}
-
-/**
- * One Erasure per isolate (per env object). Services exposes no Redis client, so this builds
- * its own from the same validated env, as services.ts does.
- */
-const built = new WeakMap<object, Erasure>();
-function erasureFor(c: Context<AppEnv>): Erasure {
-  const raw = c.env as Record<string, unknown>;
-  let erasure = built.get(raw);
-  if (!erasure) {
-    const parsed = parseEnv(raw);
-    if (!parsed.ok) throw new AppError('bad_configuration', 'The worker is misconfigured.');
-    const { env } = parsed;
-    erasure = createErasure({
-      redis: createRedisClient({
-        url: env.UPSTASH_REDIS_REST_URL,
-        token: env.UPSTASH_REDIS_REST_TOKEN,
-        timeoutMs: env.REDIS_TIMEOUT_MS,
-      }),
-      keys: createKeys(env.REDIS_KEY_PREFIX),
-      timeoutMs: env.REDIS_TIMEOUT_MS,
-    });
-    built.set(raw, erasure);
-  }
-  return erasure;
 }
