@@ -3,6 +3,7 @@ import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../e2e/stack';
 import { startCountingProxy } from '../support/counting-proxy';
 import { startClosedPort, startHangingServer } from '../support/fault-servers';
+import { failRunOnPii } from '../support/pii-scan';
 import { hideExpectedWorkerdLogs } from '../support/workerd-logs';
 
 /** The site the example Worker plays in these tests; its forms post from this origin. */
@@ -38,6 +39,9 @@ export default async function setup(project: TestProject) {
   return async () => {
     await counted.close();
     await hanging.close();
+    // The example Worker's console lines (collected by ./vitest.config.ts); the service's
+    // own are judged as the stack stops.
+    failRunOnPii();
     await stack?.stop();
     stack = undefined;
   };

@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { recordLog } from '../support/pii-scan';
 
 // The examples run inside workerd as a site would deploy them: examples/cloudflare-worker is
 // the Worker under test (`exports.default`), and the paywall service it asks is the real one,
@@ -35,5 +36,12 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 180_000,
+    // What the example Worker (and the client in it) logs is scanned for personal data too;
+    // ./global-setup.ts fails the run on a finding (tests/support/pii-scan.ts). The service's
+    // own logs are scanned by tests/e2e/stack.ts.
+    onConsoleLog(log, _type, entity) {
+      const id = entity?.type === 'module' ? entity.moduleId : entity?.module.moduleId;
+      recordLog(id ? relative(resolve(import.meta.dirname, '../..'), id) : 'examples', log);
+    },
   },
 });
