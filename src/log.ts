@@ -9,7 +9,7 @@ const RANK: Record<(typeof LOG_LEVELS)[number], number> = { info: 0, warn: 1, er
 
 let threshold = RANK.info;
 
-/** Set once at the worker entry from LOG_LEVEL (tests turn logs off: they assert, not read). */
+/** Set once at the worker entry from LOG_LEVEL (tests run at info and scan every line for personal data). */
 export function setLogLevel(level: (typeof LOG_LEVELS)[number]): void {
   threshold = RANK[level];
 }

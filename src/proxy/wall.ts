@@ -20,7 +20,7 @@ import type { ProxyConfig } from './config';
  *
  * The prompt goes where the lead ends, else at the end of the body, of the article or of the
  * page. A page whose body selector matched nothing or kept no paragraph is logged as a
- * configuration warning (its path only).
+ * configuration warning (its path, any segment that is not a plain slug shown as `*`).
  */
 export interface WallPlan {
   config: ProxyConfig;
