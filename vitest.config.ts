@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { printCapturedLogs, recordLog } from './tests/support/pii-scan';
+import { printCapturedLogs, recordLog } from './tests/support/pii-scan.ts';
 
 // The workerd suite: every test here runs inside workerd through the real worker entry
 // (src/index.ts). The pure modules' tests run in plain Node instead (tests/unit, its own

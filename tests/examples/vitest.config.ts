@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { recordLog } from '../support/pii-scan';
+import { recordLog } from '../support/pii-scan.ts';
 
 // The examples run inside workerd as a site would deploy them: examples/cloudflare-worker is
 // the Worker under test (`exports.default`), and the paywall service it asks is the real one,
