@@ -170,17 +170,26 @@ export function idOf(ref: string | { id: string } | null): string | undefined {
   return typeof ref === 'string' ? ref : ref.id;
 }
 
-/** Who the record is linked to: the site's user and/or our own account, kept once set. */
+/**
+ * Who the record is linked to: the site's user and/or our own account, kept once set. A site
+ * user erased from the record (`userErased`) stays erased: Stripe's metadata still names
+ * them, and would otherwise link them again on the next webhook.
+ */
 function userKeyOf(
   metadata: Stripe.Metadata,
   previous: SubscriberRecord | null,
-): { userKey?: string; accountKey?: string } {
-  const userKey = metadata.userKey || previous?.userKey;
+): { userKey?: string; accountKey?: string; userErased?: true } {
+  const erased = previous?.userErased === true;
+  const userKey = erased ? undefined : metadata.userKey || previous?.userKey;
   const fromMetadata = ACCOUNT_KEY.test(metadata.accountKey ?? '')
     ? metadata.accountKey
     : undefined;
   const accountKey = fromMetadata || previous?.accountKey;
-  return { ...(userKey ? { userKey } : {}), ...(accountKey ? { accountKey } : {}) };
+  return {
+    ...(userKey ? { userKey } : {}),
+    ...(accountKey ? { accountKey } : {}),
+    ...(erased ? { userErased: true as const } : {}),
+  };
 }
 
 /** An address key as src/identity/address.ts makes it: 128 bits, base64url. */

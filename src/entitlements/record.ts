@@ -44,6 +44,11 @@ export const subscriberRecordSchema = z.object({
   disputed: z.boolean().optional(),
   /** HMAC pseudonym of the site's own user id, when the site linked one. */
   userKey: z.string().max(64).optional(),
+  /**
+   * The site's user was erased from this record (DELETE /_paywall/v1/users): no later sync
+   * links them again from the Stripe metadata that still names them. Not personal data.
+   */
+  userErased: z.boolean().optional(),
   /** The account (address key) that was signed in when the reader paid, if any. */
   accountKey: z.string().max(64).optional(),
   /** Version for ordering writes (ms): an older write never overwrites a newer one. */

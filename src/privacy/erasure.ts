@@ -71,7 +71,8 @@ export function createErasure(deps: {
     async eraseUser(userKey) {
       await eraseSubject('u', userKey);
       // The index goes; the subscriber record stays (its Stripe ids are the publisher's to
-      // erase in Stripe), without the user pseudonym that linked it to this user.
+      // erase in Stripe), without the user pseudonym that linked it to this user, and marked
+      // so that a later webhook does not restore it from the subscription's metadata.
       const index = keys.subscriberByUser(userKey);
       const subscriberId = await call(redis.get<string>(index));
       await call(redis.del(index));
@@ -87,6 +88,8 @@ export function createErasure(deps: {
       }
       if (record.userKey !== userKey) return;
       delete record.userKey;
+      // Stripe's metadata still names the user: the next sync must not link them again.
+      record.userErased = true;
       await call(redis.set(recordKey, JSON.stringify(record), { keepTtl: true }));
     },
   };

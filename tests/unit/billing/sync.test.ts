@@ -183,6 +183,19 @@ describe('recordFromSubscription', () => {
     expect(moved.userKey).toBe('uk-1');
   });
 
+  it('a site user erased from the record is not linked again from metadata', () => {
+    const linked = subscription({
+      metadata: { paywall: '1', kind: 'subscription', userKey: 'uk-1', accountKey: ACCOUNT_KEY },
+    });
+    const record = recordFromSubscription(
+      linked,
+      ctx({ previous: previous({ userErased: true, accountKey: ACCOUNT_KEY }) }),
+    );
+    expect(record).not.toHaveProperty('userKey');
+    expect(record.userErased).toBe(true);
+    expect(record.accountKey).toBe(ACCOUNT_KEY);
+  });
+
   it('ignores an account key in metadata that is not an address key', () => {
     for (const accountKey of ['reader@example.com', 'short', `${ACCOUNT_KEY}x`, '../../x']) {
       const record = recordFromSubscription(
