@@ -4,7 +4,7 @@ import { paywallConfigSchema } from '../src/config';
 import { startDemoOrigin } from '../tools/demo-origin/server';
 import { pricesForOffers } from '../tools/dev/local-stripe-prices';
 import { startResendLocal } from '../tools/resend-local/server';
-import { newSigningKey } from '../tools/shared/keys';
+import { newSigningKey } from '../tools/lib/keys';
 import { startStripeLocal } from '../tools/stripe-local/server';
 import { startUpstashLocal } from '../tools/upstash-local/server';
 import { startCanaryServer, startClosedPort, startHangingServer } from './support/fault-servers';

@@ -12,7 +12,7 @@ import { bundleWorker, ROOT } from '../../bench/support/wrangler';
 import { paywallConfigSchema } from '../../src/config';
 import { startDemoOrigin } from '../../tools/demo-origin/server';
 import { pricesForOffers } from '../../tools/dev/local-stripe-prices';
-import { newSigningKey } from '../../tools/shared/keys';
+import { newSigningKey } from '../../tools/lib/keys';
 import { startStripeLocal } from '../../tools/stripe-local/server';
 import { startUpstashLocal } from '../../tools/upstash-local/server';
 import { LogScan, printCapturedLogs } from '../support/pii-scan';

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { keepAliveLikeClients, listen } from '../../tools/shared/http-server';
+import { keepAliveLikeClients, listen } from '../../tools/lib/http-server';
 import { FEEDS, MARKUP, REFERENCE_PAGE, WALLED } from './hostile-pages';
 
 // An origin that does what real origins do and the demo site does not: it honours Range

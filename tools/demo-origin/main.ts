@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closeOnSignals, parsePort } from '../shared/cli';
+import { closeOnSignals, parsePort } from '../lib/cli';
 import { startDemoOrigin } from './server';
 
 // CLI: npx tsx tools/demo-origin/main.ts [--port 8788] [--host 127.0.0.1]

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { keepAliveLikeClients, listen } from '../shared/http-server';
+import { keepAliveLikeClients, listen } from '../lib/http-server';
 import { route } from './router';
 
 // The demo news site that `npm start` puts behind the worker, and that tests and benchmarks

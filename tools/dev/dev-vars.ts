@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { newSigningKey } from '../shared/keys';
+import { newSigningKey } from '../lib/keys';
 
 /**
  * `.dev.vars` holds local secrets (git-ignored). `npm start` fills in whatever is missing

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closeOnSignals, parsePort } from '../shared/cli';
+import { closeOnSignals, parsePort } from '../lib/cli';
 import { startResendLocal } from './server';
 
 // CLI: npx tsx tools/resend-local/main.ts [--port 12112] [--host 127.0.0.1] [--api-key re_test_local]

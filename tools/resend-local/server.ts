@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { CreateEmailResponseSuccess, ErrorResponse } from 'resend';
-import { keepAliveLikeClients, listen } from '../shared/http-server';
+import { keepAliveLikeClients, listen } from '../lib/http-server';
 
 // resend-local: an offline stand-in for Resend's e-mail API, for development and tests. It
 // answers the one call src/mail/resend.ts makes, POST /emails, as Resend does (and as the

@@ -1,4 +1,4 @@
-import { newSigningKey } from '../shared/keys';
+import { newSigningKey } from '../lib/keys';
 
 /**
  * `npm run keys:new`: prints a new Ed25519 signing key for ENTITLEMENT_SIGNING_KEYS.

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closeOnSignals, parsePort } from '../shared/cli';
+import { closeOnSignals, parsePort } from '../lib/cli';
 import { type LocalPrice, startStripeLocal } from './server';
 
 // CLI: npx tsx tools/stripe-local/main.ts [--port 12111] [--host 127.0.0.1]

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { keepAliveLikeClients, listen } from '../shared/http-server';
+import { keepAliveLikeClients, listen } from '../lib/http-server';
 import { apiRouter } from './api/routes';
 import { controlRouter } from './control';
 import { StripeLocalError, unknownRoute } from './errors';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closeOnSignals, parsePort } from '../shared/cli';
+import { closeOnSignals, parsePort } from '../lib/cli';
 import type { BackendChoice } from './choose-backend';
 import { startUpstashLocal } from './server';
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { keepAliveLikeClients, listen } from '../shared/http-server';
+import { keepAliveLikeClients, listen } from '../lib/http-server';
 import type { Backend } from './backend';
 import { type BackendChoice, chooseBackend } from './choose-backend';
 import { answer } from './protocol';
