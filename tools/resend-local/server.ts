@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { CreateEmailResponseSuccess, ErrorResponse } from 'resend';
-import { keepAliveLikeClients, listen } from '../lib/http-server';
+import { keepAliveLikeClients, listen, readBodyUpTo } from '../lib/http-server';
 
 // resend-local: an offline stand-in for Resend's e-mail API, for development and tests. It
 // answers the one call src/mail/resend.ts makes, POST /emails, as Resend does (and as the
@@ -324,17 +324,12 @@ function header(req: IncomingMessage, name: string): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new ResendError(422, 'validation_error', 'The request body is too large.');
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyUpTo(
+    req,
+    MAX_BODY_BYTES,
+    () => new ResendError(422, 'validation_error', 'The request body is too large.'),
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyUpTo } from '../lib/http-server';
 import { StripeLocalError } from './errors';
 import { decodeForm, type FormObject, fromJson } from './form';
 
@@ -7,17 +8,12 @@ import { decodeForm, type FormObject, fromJson } from './form';
 /** Larger bodies are a mistake, not a load: Stripe's own limit is far below this. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new StripeLocalError(413, 'invalid_request_error', 'Request body too large.');
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+export function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyUpTo(
+    req,
+    MAX_BODY_BYTES,
+    () => new StripeLocalError(413, 'invalid_request_error', 'Request body too large.'),
+  );
 }
 
 /** Form-encoded (what the SDK and browsers send) or JSON (handy for the control API). */
