@@ -23,7 +23,6 @@ export function pageShell(title: string, main: string): string {
       input[type=email], input[type=text] { font: inherit; width: 100%; box-sizing: border-box; padding: .5rem; border: 2px solid #555; border-radius: 4px; }
       input:focus, button:focus, a:focus { outline: 3px solid #f1c232; outline-offset: 2px; }
       button { font: inherit; font-weight: bold; margin-top: 1rem; padding: .6rem 1.2rem; color: #fff; background: #0b5394; border: 0; border-radius: 4px; cursor: pointer; }
-      button.pw-link { background: none; color: #0b5394; padding: 0; margin: 0; text-decoration: underline; }
       .pw-error { color: #8b0000; font-weight: bold; }
       .pw-hint { color: #444; font-size: .9em; }
       @media (max-width: 30rem) { main { margin: 0; padding: 1.25rem; } }

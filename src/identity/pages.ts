@@ -25,21 +25,28 @@ const LEADS: Record<Intent, string> = {
 const hidden = (name: string, value: string) =>
   `<input type="hidden" name="${name}" value="${e(value)}">`;
 
+/** The form's error, announced and tied to its field by `pw-err`; nothing without one. */
+const fieldError = (error: string | undefined) =>
+  error ? `<p class="pw-error" id="pw-err" role="alert">${e(error)}</p>` : '';
+
+/** The intent and the way back, carried by every sign-in form. */
+const carried = (intent: Intent, returnTo: string) =>
+  `${hidden('intent', intent)}${hidden('returnTo', returnTo)}`;
+
 export function addressPage(input: {
   intent: Intent;
   returnTo: string;
   error?: string | undefined;
 }): string {
   const { intent, returnTo, error } = input;
-  const errorHtml = error ? `<p class="pw-error" id="pw-err" role="alert">${e(error)}</p>` : '';
   const described = error ? ' aria-describedby="pw-err" aria-invalid="true"' : '';
   return pageShell(
     HEADINGS[intent],
     `<h1>${e(HEADINGS[intent])}</h1>
       <p>${e(LEADS[intent])}</p>
       <form method="post" action="${SIGN_IN_ACTION}">
-        ${hidden('intent', intent)}${hidden('returnTo', returnTo)}
-        <label for="pw-email">E-mail address</label>${errorHtml}
+        ${carried(intent, returnTo)}
+        <label for="pw-email">E-mail address</label>${fieldError(error)}
         <input type="email" id="pw-email" name="email" autocomplete="email" required maxlength="254"${described}>
         <button type="submit">Send me a code</button>
       </form>
@@ -54,15 +61,14 @@ export function codePage(input: {
   error?: string | undefined;
 }): string {
   const { intent, returnTo, error } = input;
-  const errorHtml = error ? `<p class="pw-error" id="pw-err" role="alert">${e(error)}</p>` : '';
   const described = error ? 'pw-err pw-ch' : 'pw-ch';
   return pageShell(
     'Enter your code',
     `<h1>Enter your code</h1>
       <p>If the address you gave can receive mail, a 6-digit code is on its way. It works for 10 minutes, once.</p>
       <form method="post" action="${VERIFY_ACTION}">
-        ${hidden('intent', intent)}${hidden('returnTo', returnTo)}
-        <label for="pw-code">6-digit code</label>${errorHtml}
+        ${carried(intent, returnTo)}
+        <label for="pw-code">6-digit code</label>${fieldError(error)}
         <input type="text" id="pw-code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="64" aria-describedby="${described}"${error ? ' aria-invalid="true"' : ''}>
         <p class="pw-hint" id="pw-ch">Only this browser can use the code.</p>
         <button type="submit">Continue</button>

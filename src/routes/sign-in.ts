@@ -204,25 +204,17 @@ export const signInRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const key = await addressKey(services.readers, address);
     const ip = await readerIp(c);
     const limit = await unavailableOnFailure(() => services.signInRateLimit.checkSend(key, ip));
-    if (!limit.ok) {
-      c.header('Retry-After', String(limit.retryAfterSeconds));
-      return c.html(tooManyPage(limit.retryAfterSeconds, intent, returnTo), 429);
-    }
+    if (!limit.ok) return tooMany(c, limit.retryAfterSeconds, intent, returnTo);
     const now = services.now();
     // The same calls for every address, known or not: a Stripe lookup (the supporter's
     // account is linked now, so the code can restore access), a code, one e-mail.
     await unavailableOnFailure(async () => {
+      const grace = { pastDueGraceDays: services.config.entitlements.pastDueGraceDays };
       const supporter = await findSupporter(
-        {
-          billing: services.billing,
-          store: services.subscribers,
-          pastDueGraceDays: services.config.entitlements.pastDueGraceDays,
-          now,
-        },
+        { billing: services.billing, store: services.subscribers, ...grace, now },
         [form.email.trim(), address],
       );
       if (supporter) {
-        const grace = { pastDueGraceDays: services.config.entitlements.pastDueGraceDays };
         await services.subscribers.linkAccount(
           key,
           supporter.subscriberId,
@@ -273,10 +265,7 @@ export const signInRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     }
     const ip = await readerIp(c);
     const limit = await unavailableOnFailure(() => services.signInRateLimit.checkVerify(ip));
-    if (!limit.ok) {
-      c.header('Retry-After', String(limit.retryAfterSeconds));
-      return c.html(tooManyPage(limit.retryAfterSeconds, intent, returnTo), 429);
-    }
+    if (!limit.ok) return tooMany(c, limit.retryAfterSeconds, intent, returnTo);
     const check = await unavailableOnFailure(() =>
       services.signInCodes.verify(pending.key, pending.nonce, form.code),
     );
@@ -424,9 +413,16 @@ function randomNonce(): string {
 
 const attempts = (n: number) => (n === 1 ? '1 attempt' : `${n} attempts`);
 
-function tooManyPage(retryAfterSeconds: number, intent: Intent, returnTo: string): string {
+/** Over a limit: a readable 429 with `Retry-After`, and (at send) no e-mail. */
+function tooMany(
+  c: Context<AppEnv>,
+  retryAfterSeconds: number,
+  intent: Intent,
+  returnTo: string,
+): Response {
+  c.header('Retry-After', String(retryAfterSeconds));
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return noticePage(
+  const page = noticePage(
     'Please wait a little',
     `There have been too many sign-in requests. No e-mail was sent. Please try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`,
     [
@@ -434,6 +430,7 @@ function tooManyPage(retryAfterSeconds: number, intent: Intent, returnTo: string
       { href: returnTo, label: 'Back to the article' },
     ],
   );
+  return c.html(page, 429);
 }
 
 function requireMailer(services: Services) {
