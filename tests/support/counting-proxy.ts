@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 
 /**
  * Sits at the service's door and counts what reaches it, by method and path
@@ -12,6 +12,10 @@ export async function startCountingProxy(
 ): Promise<{ url: string; close(): Promise<void> }> {
   const upstream = new URL(target);
   const counts: Record<string, number> = {};
+  // A fresh connection per request: Node's global agent keeps sockets alive, and reusing one
+  // that the service (wrangler dev) has just closed fails the request with a reset, which
+  // the proxy can only answer 502: a failure of this proxy, not of the service under test.
+  const agent = new Agent({ keepAlive: false });
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/__counts') {
@@ -28,6 +32,7 @@ export async function startCountingProxy(
         method: req.method,
         path: req.url,
         headers: { ...req.headers, host: upstream.host },
+        agent,
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -48,6 +53,7 @@ export async function startCountingProxy(
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        agent.destroy();
         server.close(() => resolve());
       }),
   };
