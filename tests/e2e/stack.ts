@@ -15,6 +15,7 @@ import { pricesForOffers } from '../../tools/dev/local-stripe-prices';
 import { newSigningKey } from '../../tools/lib/keys';
 import { startStripeLocal } from '../../tools/stripe-local/server';
 import { startUpstashLocal } from '../../tools/upstash-local/server';
+import { startDoorProxy } from '../support/door-proxy';
 import { LogScan, printCapturedLogs } from '../support/pii-scan';
 
 /**
@@ -108,8 +109,12 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
   const keyPrefix = `pwe2e-${randomBytes(6).toString('hex')}:`;
   cleanup.add('redis keys', () => deleteKeys(upstash.url, token, keyPrefix));
 
+  // Everyone (browser, tests, Stripe's webhooks) comes in through a door proxy that hides
+  // one wrangler dev artifact (tests/support/door-proxy.ts); wrangler dev listens behind it.
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const door = await startDoorProxy(`http://127.0.0.1:${port}`, { keepHost: true });
+  cleanup.add('door proxy', () => door.close());
+  const url = door.url;
   const webhookSecret = `whsec_e2e_${randomBytes(16).toString('hex')}`;
   const stripe = await startStripeLocal({
     port: 0,

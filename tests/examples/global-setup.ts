@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../e2e/stack';
-import { startCountingProxy } from '../support/counting-proxy';
+import { startDoorProxy } from '../support/door-proxy';
 import { startClosedPort, startHangingServer } from '../support/fault-servers';
 import { failRunOnPii } from '../support/pii-scan';
 import { hideExpectedWorkerdLogs } from '../support/workerd-logs';
@@ -24,7 +24,7 @@ export default async function setup(project: TestProject) {
     allowedOrigins: [SITE_ORIGIN],
     paywallConfig: { accounts: { registration: { enabled: true, extraArticles: 2 } } },
   });
-  const counted = await startCountingProxy(stack.url);
+  const counted = await startDoorProxy(stack.url, { countCalls: true });
   const hanging = await startHangingServer();
   const closed = await startClosedPort();
   console.log(`[examples] service up in ${Date.now() - started} ms: ${stack.url}`);
