@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { keepAliveLikeClients, listen } from '../lib/http-server';
-import { route } from './router';
+import { BENCH_PATH } from './bench';
+import { FAULT_PREFIX, HOLD_AFTER_BYTES, Holds, parseFault } from './faults';
+import { type Reply, route } from './router';
 
 // The demo news site that `npm start` puts behind the worker, and that tests and benchmarks
 // fetch through it. This file is the HTTP shell (methods, HEAD, headers, streaming with
@@ -25,8 +27,9 @@ const STREAM_CHUNK_CHARS = 16 * 1024;
 
 export async function startDemoOrigin(opts: DemoOriginOptions = {}): Promise<DemoOrigin> {
   const host = opts.host ?? '127.0.0.1';
+  const holds = new Holds();
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handle(req, res, holds).catch((error: unknown) => {
       console.error('demo-origin: request failed:', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end();
@@ -38,6 +41,7 @@ export async function startDemoOrigin(opts: DemoOriginOptions = {}): Promise<Dem
     url,
     port,
     close: () => {
+      holds.releaseAll();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       return closed;
@@ -45,14 +49,19 @@ export async function startDemoOrigin(opts: DemoOriginOptions = {}): Promise<Dem
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, holds: Holds): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
     res.end('method not allowed\n');
     return;
   }
   const base = baseUrl(req);
-  const reply = route(new URL(req.url ?? '/', base), base);
+  const url = new URL(req.url ?? '/', base);
+  if (url.pathname.startsWith(FAULT_PREFIX)) return fault(req, res, url, base, holds);
+  await send(req, res, route(url, base));
+}
+
+async function send(req: IncomingMessage, res: ServerResponse, reply: Reply): Promise<void> {
   const headers: Record<string, string> = { 'x-content-type-options': 'nosniff', ...reply.headers };
   if (typeof reply.body === 'string' || reply.body instanceof Uint8Array) {
     const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
@@ -73,17 +82,127 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
  * Writes generated pieces in ~16 KB chunks, waiting for `drain` when the socket is full, so a
  * slow reader holds one chunk in memory, not the page. Stops if the client goes away.
  */
-async function stream(res: ServerResponse, pieces: Iterable<string>): Promise<void> {
+async function stream(
+  res: ServerResponse,
+  pieces: Iterable<string>,
+  hold?: { afterBytes: number; until: () => Promise<void> },
+): Promise<void> {
   let buffered = '';
+  let sent = 0;
+  let held = hold === undefined;
   for (const piece of pieces) {
     buffered += piece;
     if (buffered.length < STREAM_CHUNK_CHARS) continue;
     const full = !res.write(buffered);
+    sent += Buffer.byteLength(buffered);
     buffered = '';
     if (full && !(await drained(res))) return;
     if (res.destroyed) return;
+    if (!held && hold && sent >= hold.afterBytes) {
+      held = true;
+      if (!(await untilOrClosed(res, hold.until()))) return;
+    }
   }
   res.end(buffered);
+}
+
+/** Resolves true when `done` settles, false if the response closed first. */
+function untilOrClosed(res: ServerResponse, done: Promise<void>): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onClose = () => resolve(false);
+    res.once('close', onClose);
+    done.then(() => {
+      res.off('close', onClose);
+      resolve(!res.destroyed);
+    });
+  });
+}
+
+/** An injected fault (faults.ts): per request, so parallel tests never disturb each other. */
+async function fault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  base: string,
+  holds: Holds,
+): Promise<void> {
+  const f = parseFault(url);
+  const text = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
+  if (!f) {
+    res.writeHead(400, text);
+    res.end('malformed fault URL: see tools/demo-origin/README.md\n');
+    return;
+  }
+  switch (f.mode) {
+    case 'release':
+      holds.release(f.token);
+      res.writeHead(200, text);
+      res.end('released\n');
+      return;
+    case 'slow-first-byte': {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, f.ms);
+      });
+      const answered = await untilOrClosed(res, waited);
+      clearTimeout(timer);
+      if (answered) await send(req, res, route(new URL(`${f.path}${url.search}`, base), base));
+      return;
+    }
+    case 'reset-mid-stream':
+      return resetAfter(res, route(new URL(`${f.path}${url.search}`, base), base), f.bytes);
+    case 'huge-no-length': {
+      const reply = route(new URL(`${BENCH_PATH}?kb=${f.kb}`, base), base);
+      if (typeof reply.body === 'string' || reply.body instanceof Uint8Array) {
+        throw new Error('the bench article is always streamed');
+      }
+      res.writeHead(reply.status, { 'x-content-type-options': 'nosniff', ...reply.headers });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      const token = f.hold;
+      await stream(
+        res,
+        reply.body.stream,
+        token === null
+          ? undefined
+          : { afterBytes: HOLD_AFTER_BYTES, until: () => holds.wait(token) },
+      );
+      return;
+    }
+  }
+}
+
+/**
+ * The reply's headers (a whole page keeps the content-length it promised) and its first
+ * `bytes` bytes, then the socket is destroyed: the reader's connection breaks mid-page.
+ */
+async function resetAfter(res: ServerResponse, reply: Reply, bytes: number): Promise<void> {
+  const headers: Record<string, string> = { 'x-content-type-options': 'nosniff', ...reply.headers };
+  let head: Buffer;
+  if (typeof reply.body === 'string' || reply.body instanceof Uint8Array) {
+    const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : Buffer.from(reply.body);
+    headers['content-length'] = String(body.byteLength);
+    head = body.subarray(0, bytes);
+  } else {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for (const piece of reply.body.stream) {
+      if (size >= bytes) break;
+      const part = Buffer.from(piece);
+      parts.push(part);
+      size += part.byteLength;
+    }
+    head = Buffer.concat(parts).subarray(0, bytes);
+  }
+  res.writeHead(reply.status, headers);
+  res.flushHeaders();
+  await new Promise<void>((resolve) => {
+    res.write(head, () => resolve());
+  });
+  res.destroy();
 }
 
 /** Resolves true on `drain`, false if the response closed first. */
