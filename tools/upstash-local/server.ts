@@ -3,6 +3,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { keepAliveLikeClients, listen } from '../lib/http-server';
 import type { Backend } from './backend';
 import { type BackendChoice, chooseBackend } from './choose-backend';
+import {
+  type FaultAction,
+  FaultConfigError,
+  Faults,
+  parseFaultConfig,
+  tenantOfControlPath,
+  tenantOfPath,
+} from './faults';
 import { answer } from './protocol';
 
 // A local stand-in for Upstash's REST endpoint, so the real @upstash/redis client, configured
@@ -42,8 +50,9 @@ export async function startUpstashLocal(opts: UpstashLocalOptions): Promise<Upst
   if (!opts.token) throw new Error('upstash-local: a token is required');
   const backend = await chooseBackend(opts.backend ?? 'auto', opts.redisUrl);
   const host = opts.host ?? '127.0.0.1';
+  const faults = new Faults();
   const server = createServer((req, res) => {
-    handle(backend, opts.token, req, res);
+    handle(backend, faults, opts.token, req, res);
   });
   keepAliveLikeClients(server);
   server.requestTimeout = 60_000;
@@ -69,7 +78,13 @@ export async function startUpstashLocal(opts: UpstashLocalOptions): Promise<Upst
   };
 }
 
-function handle(backend: Backend, token: string, req: IncomingMessage, res: ServerResponse): void {
+function handle(
+  backend: Backend,
+  faults: Faults,
+  token: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const send = (status: number, body: unknown) => {
     if (res.headersSent || res.destroyed) return;
     // No upstash-sync-token: the worker's client turns read-your-writes off
@@ -97,17 +112,76 @@ function handle(backend: Backend, token: string, req: IncomingMessage, res: Serv
   });
   req.on('error', () => res.destroy());
   req.on('end', () => {
+    const body = Buffer.concat(chunks).toString('utf8');
+    const control = tenantOfControlPath(url.pathname);
+    if (control !== null) {
+      switchFault(faults, control, req.method ?? 'GET', body, send);
+      return;
+    }
+    // `/t/<tenant>` is served as `/`, under that tenant's fault (faults.ts).
+    const scoped = tenantOfPath(url.pathname);
+    const action: FaultAction = scoped
+      ? faults.next(scoped.tenant, req.method === 'POST' ? parseLoosely(body) : null)
+      : { kind: 'pass' };
+    if (action.kind === 'drop') {
+      // Down: the connection is reset, as when nothing listens or a proxy gives up.
+      req.socket.destroy();
+      return;
+    }
+    if (action.kind === 'answer') {
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(action.status, { 'content-type': action.contentType });
+      res.end(action.body);
+      return;
+    }
     const encoding = req.headers['upstash-encoding'];
-    answer(backend, {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      body: Buffer.concat(chunks).toString('utf8'),
-      base64: typeof encoding === 'string' && encoding.toLowerCase() === 'base64',
-    }).then(
-      (a) => send(a.status, a.body),
-      (error: unknown) => send(500, { error: `ERR upstash-local internal error: ${error}` }),
-    );
+    const run = () =>
+      answer(backend, {
+        method: req.method ?? 'GET',
+        path: scoped ? scoped.rest : url.pathname,
+        body,
+        base64: typeof encoding === 'string' && encoding.toLowerCase() === 'base64',
+      }).then(
+        (a) => send(a.status, a.body),
+        (error: unknown) => send(500, { error: `ERR upstash-local internal error: ${error}` }),
+      );
+    // Slow: the command still runs once the delay is over, whether or not the client waited,
+    // so a write can land after the worker gave up on it (as with a slow link to Redis).
+    if (action.kind === 'delay') setTimeout(run, action.ms).unref();
+    else void run();
   });
+}
+
+/** `GET` reads a tenant's fault and counters; `POST` sets it (`{"mode":"none"}` clears). */
+function switchFault(
+  faults: Faults,
+  tenant: string,
+  method: string,
+  body: string,
+  send: (status: number, body: unknown) => void,
+): void {
+  if (method === 'GET') {
+    send(200, faults.get(tenant));
+    return;
+  }
+  if (method !== 'POST') {
+    send(405, { error: 'ERR upstash-local: use GET or POST for /_local/faults' });
+    return;
+  }
+  try {
+    send(200, faults.set(tenant, parseFaultConfig(body)));
+  } catch (error) {
+    if (error instanceof FaultConfigError) send(400, { error: `ERR ${error.message}` });
+    else throw error;
+  }
+}
+
+function parseLoosely(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return null;
+  }
 }
 
 /** `Authorization: Bearer <token>`, as the client sends it (Upstash's `?_token=` is not served). */
