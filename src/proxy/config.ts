@@ -64,6 +64,12 @@ export const proxyConfigSchema = z
       ]),
     /** Seconds the origin's article HTML may be cached at the edge (it is the same for everyone). */
     originCacheSeconds: z.number().int().min(0).max(86_400).default(60),
+    /**
+     * Seconds the origin has to answer with its status and headers. Past it the fetch is
+     * abandoned and the reader gets a 503 with Retry-After (nothing counted): a hung origin
+     * never hangs the reader. Fractions allowed (tests use 1); the body then streams as sent.
+     */
+    originTimeoutSeconds: z.number().min(0.1).max(120).default(10),
   })
   .strict();
 

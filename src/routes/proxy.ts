@@ -5,6 +5,7 @@ import { DECISION_HEADER, DEGRADED_HEADER } from '../contract/headers';
 import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
 import {
+  clearCookie,
   clearEntitlementCookie,
   readCookie,
   setEntitlementCookie,
@@ -13,6 +14,7 @@ import {
 import { errorResponse } from '../http/error-response';
 import { safeReturnPath } from '../http/return-to';
 import { promptIdentity } from '../identity/prompt-identity';
+import { logEvent } from '../log';
 import { classifyPath, type PageKind } from '../proxy/classify';
 import { isVerifiedCrawlerRequest } from '../proxy/crawler';
 import { stripFeed } from '../proxy/feed';
@@ -36,12 +38,13 @@ export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
   const page = classifyPath(url.pathname, proxy);
   const request = c.req.raw;
 
-  if (page.kind === 'other') return passThrough(await fetchOrigin(request, originUrl, 0));
+  const limit = { timeoutSeconds: proxy.originTimeoutSeconds, requestId: c.get('requestId') };
+  if (page.kind === 'other') return passThrough(await fetchOrigin(request, originUrl, 0, limit));
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     const passes =
       page.kind === 'article' &&
       proxy.methodPassThroughPaths.some((p) => p.regex.test(url.pathname));
-    if (passes) return passThrough(await fetchOrigin(request, originUrl, 0));
+    if (passes) return passThrough(await fetchOrigin(request, originUrl, 0, limit));
     // OPTIONS too: an article or a feed is only ever read.
     return errorResponse(
       c,
@@ -50,7 +53,13 @@ export async function proxyToOrigin(c: Context<AppEnv>): Promise<Response> {
       }),
     );
   }
-  const origin = await fetchOrigin(request, originUrl, proxy.originCacheSeconds, 'allowlist');
+  const origin = await fetchOrigin(
+    request,
+    originUrl,
+    proxy.originCacheSeconds,
+    limit,
+    'allowlist',
+  );
   if (page.kind === 'feed') return stripFeed(origin);
   return articleResponse(c, page, origin);
 }
@@ -142,6 +151,7 @@ async function articleResponse(
     );
   }
   if ('clearToken' in entitlement) clearEntitlementCookie(c);
+  if (reader.accountEnded) clearCookie(c, 'paywall_acct');
   return c.res;
 }
 
@@ -163,20 +173,48 @@ function isHtmlLike(contentType: string | null): boolean {
   return type === '' || type === 'text/html' || type === 'application/xhtml+xml';
 }
 
-/** The edge may cache article HTML and feeds (the same for everyone, built from an allowlist). */
-function fetchOrigin(
+/** Seconds a reader is asked to wait after the origin did not answer (Retry-After). */
+const ORIGIN_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The edge may cache article HTML and feeds (the same for everyone, built from an allowlist).
+ * The origin has `timeoutSeconds` to send its status and headers; an origin that does not
+ * (hung, refused, reset before answering) is a 503 with Retry-After, thrown before any access
+ * decision, so the reader is charged nothing for a page that never came.
+ */
+async function fetchOrigin(
   request: Request,
   originUrl: string,
   cacheSeconds: number,
+  limit: { timeoutSeconds: number; requestId: string | undefined },
   policy: HeaderPolicy = 'pass-through',
 ): Promise<Response> {
   const upstream = originRequest(request, originUrl, policy);
   const hasOriginCookies = upstream.headers.has('cookie');
   const cacheable = cacheSeconds > 0 && request.method === 'GET' && !hasOriginCookies;
-  return fetch(
-    upstream,
-    cacheable ? { cf: { cacheEverything: true, cacheTtl: cacheSeconds } } : {},
-  );
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), limit.timeoutSeconds * 1000);
+  try {
+    return await fetch(upstream, {
+      signal: controller.signal,
+      ...(cacheable ? { cf: { cacheEverything: true, cacheTtl: cacheSeconds } } : {}),
+    });
+  } catch (error) {
+    const timedOut = controller.signal.aborted;
+    logEvent('warn', 'origin_unavailable', {
+      requestId: limit.requestId,
+      reason: timedOut ? 'timeout' : 'fetch_failed',
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    throw new AppError(
+      'service_unavailable',
+      timedOut ? 'The site did not answer in time.' : 'The site could not be reached.',
+      { 'Retry-After': String(ORIGIN_RETRY_AFTER_SECONDS) },
+    );
+  } finally {
+    // Once the headers are in, the body streams at the origin's pace: no abort mid-page.
+    clearTimeout(timer);
+  }
 }
 
 function passThrough(origin: Response): Response {
