@@ -24,6 +24,12 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * On a 503 because Redis or Stripe did not answer: a reader (or a client) may try again soon.
+ * Short, as the outages it covers are: a time limit passed, a dropped connection.
+ */
+export const RETRY_SOON = { 'Retry-After': '5' } as const;
+
 /** An expected failure with a stable code; its message is safe to show to the caller. */
 export class AppError extends Error {
   override readonly name = 'AppError';

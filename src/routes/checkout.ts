@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { type ChoiceInput, resolveChoice } from '../billing/checkout';
-import { AppError } from '../errors';
+import { AppError, RETRY_SOON } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { readCookie, setReaderCookie } from '../http/cookies';
@@ -122,6 +122,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       throw new AppError(
         'service_unavailable',
         'Checkout is unavailable right now; please try again shortly.',
+        RETRY_SOON,
       );
     }
     if (!limited.ok) {
@@ -149,9 +150,16 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       throw new AppError(
         'service_unavailable',
         'Checkout is unavailable right now; please try again shortly.',
+        RETRY_SOON,
       );
     }
-    if (!url) throw new AppError('service_unavailable', 'Stripe did not return a checkout URL.');
+    if (!url) {
+      throw new AppError(
+        'service_unavailable',
+        'Stripe did not return a checkout URL.',
+        RETRY_SOON,
+      );
+    }
 
     c.header('Cache-Control', 'no-store');
     if (isJson) return c.json({ url }, 200);

@@ -4,7 +4,7 @@ import { toBase64Url } from '../encoding';
 import { type EntitlementDeps, resolveAccountEntitlement } from '../entitlements/resolve';
 import { accessFromRecord } from '../entitlements/status';
 import { verifyEntitlement } from '../entitlements/token';
-import { AppError } from '../errors';
+import { AppError, RETRY_SOON } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import {
@@ -326,6 +326,7 @@ async function signIn(c: Context<AppEnv>, key: string, intent: Intent, returnTo:
     throw new AppError(
       'service_unavailable',
       'Sign-in is unavailable right now; please try again shortly.',
+      RETRY_SOON,
     );
   const registration = services.config.accounts.registration.enabled;
   if (!('entitlement' in support) && !registration) {
@@ -462,6 +463,7 @@ async function unavailableOnFailure<T>(work: () => Promise<T>, what = 'Sign-in')
     throw new AppError(
       'service_unavailable',
       `${what} is unavailable right now; please try again shortly.`,
+      RETRY_SOON,
     );
   }
 }
