@@ -16,6 +16,7 @@ import { newSigningKey } from '../../tools/lib/keys';
 import { startStripeLocal } from '../../tools/stripe-local/server';
 import { startUpstashLocal } from '../../tools/upstash-local/server';
 import { startDoorProxy } from '../support/door-proxy';
+import { startFlakyProxy } from '../support/flaky-proxy';
 import { LogScan, printCapturedLogs } from '../support/pii-scan';
 
 /**
@@ -45,6 +46,14 @@ export interface Stack {
   signingKeys: string;
   keyPrefix: string;
   tokenTtlSeconds: number;
+  /** STRIPE_WEBHOOK_SECRET as given to the worker: to sign events delivered by hand. */
+  webhookSecret: string;
+  /** upstash-local itself (never behind the fault proxy): to read what the worker stored. */
+  upstash: { url: string; token: string };
+  /** wrangler dev's pid and port: its workerd children are found under it (the soak's RSS). */
+  wrangler: { pid: number; port: number };
+  /** Only with `redisFaults`: every Redis call of the worker fails (503) while on. */
+  setRedisFault?: (on: boolean) => Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,6 +71,15 @@ export interface StackOptions {
    * `{ accounts: { registration: { enabled: true } } }`. Default: nothing added.
    */
   paywallConfig?: Record<string, unknown>;
+  /**
+   * Put tests/support/flaky-proxy.ts between the worker and upstash-local, switched by
+   * `Stack.setRedisFault`. Default false.
+   */
+  redisFaults?: boolean;
+  /** False: stripe-local delivers no webhooks (the test delivers events itself). Default true. */
+  stripeWebhooks?: boolean;
+  /** Extra bindings over the ones built here, e.g. `{ REDIS_TIMEOUT_MS: '2000' }`. */
+  vars?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -108,6 +126,20 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
   cleanup.add('upstash-local', () => upstash.close());
   const keyPrefix = `pwe2e-${randomBytes(6).toString('hex')}:`;
   cleanup.add('redis keys', () => deleteKeys(upstash.url, token, keyPrefix));
+  let redisUrl = upstash.url;
+  let setRedisFault: Stack['setRedisFault'];
+  if (options.redisFaults) {
+    const flaky = await startFlakyProxy(upstash.url);
+    cleanup.add('flaky proxy', () => flaky.close());
+    redisUrl = `${flaky.url}/t/stack`;
+    setRedisFault = async (on) => {
+      const res = await fetch(`${flaky.url}/__flaky/stack`, {
+        method: 'POST',
+        body: JSON.stringify({ failRate: on ? 1 : 0 }),
+      });
+      if (!res.ok) throw new Error(`flaky proxy: HTTP ${res.status}`);
+    };
+  }
 
   // Everyone (browser, tests, Stripe's webhooks) comes in through a door proxy that hides
   // one wrangler dev artifact (tests/support/door-proxy.ts); wrangler dev listens behind it.
@@ -120,7 +152,9 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     port: 0,
     secretKey: 'sk_test_local',
     webhookSecret,
-    webhookUrl: `${url}/_paywall/v1/webhooks/stripe`,
+    ...(options.stripeWebhooks === false
+      ? {}
+      : { webhookUrl: `${url}/_paywall/v1/webhooks/stripe` }),
     // The emulator knows the prices of the offers this worker will show.
     prices: pricesForOffers(offers),
   });
@@ -132,7 +166,7 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
   const vars: Record<string, string> = {
     ENVIRONMENT: 'development',
     ORIGIN_URL: origin.url,
-    UPSTASH_REDIS_REST_URL: upstash.url,
+    UPSTASH_REDIS_REST_URL: redisUrl,
     UPSTASH_REDIS_REST_TOKEN: token,
     REDIS_KEY_PREFIX: keyPrefix,
     READER_ID_SECRET: randomBytes(32).toString('base64url'),
@@ -144,6 +178,7 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     PAYWALL_CONFIG: JSON.stringify(paywallConfig),
     // The most verbose level: every line the worker can log is written, and scanned below.
     LOG_LEVEL: 'info',
+    ...options.vars,
   };
   // `--var NAME:VALUE` splits at the first colon only, so URLs and JSON pass unchanged.
   const args = [
@@ -192,6 +227,10 @@ async function start(cleanup: Cleanup, options: StackOptions): Promise<Stack> {
     signingKeys: vars.ENTITLEMENT_SIGNING_KEYS ?? '[]',
     keyPrefix,
     tokenTtlSeconds: TOKEN_TTL_SECONDS,
+    webhookSecret,
+    upstash: { url: upstash.url, token },
+    wrangler: { pid: child.proc.pid ?? 0, port },
+    ...(setRedisFault ? { setRedisFault } : {}),
     stop: async () => {
       await cleanup.run();
       logs.judge();
