@@ -11,12 +11,16 @@ import { MAX_KB, MIN_KB } from './bench';
 //                                           `?hold=<token>`: the first HOLD_AFTER_BYTES go
 //                                           out, the rest waits for /_fault/release/<token>
 //   /_fault/release/<token>                 lets a held page finish (before or after it started)
+//   <path>?_fault=<mode>/<n>                the same three faults on <path> itself
 //
-// The worker keeps only ORIGIN_URL's scheme, host and port and forwards the reader's path, so
-// a reader asking the worker for `/_fault/...` reaches the fault (with `/_fault/**` among the
-// worker's article paths, the faulty page is walled and metered like any article).
+// The worker keeps only ORIGIN_URL's scheme, host and port and forwards the reader's path and
+// query, so a reader asking the worker for `/2026/11/x?_fault=reset-mid-stream/4000` reaches
+// the fault on the article's own URL: same article id, same meter entry as the clean read
+// (the prefix form needs `/_fault/**` among the worker's article paths, and is its own article).
 
 export const FAULT_PREFIX = '/_fault/';
+/** The same faults as a query on the page's own path: `<path>?_fault=<mode>/<n>`. */
+export const FAULT_PARAM = '_fault';
 export const MAX_SLOW_MS = 120_000;
 /** What a held huge page sends before waiting: past the head, well into the JSON-LD. */
 export const HOLD_AFTER_BYTES = 64 * 1024;

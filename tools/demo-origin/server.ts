@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { keepAliveLikeClients, listen } from '../lib/http-server';
 import { BENCH_PATH } from './bench';
-import { FAULT_PREFIX, HOLD_AFTER_BYTES, Holds, parseFault } from './faults';
+import { FAULT_PARAM, FAULT_PREFIX, HOLD_AFTER_BYTES, Holds, parseFault } from './faults';
 import { type Reply, route } from './router';
 
 // The demo news site that `npm start` puts behind the worker, and that tests and benchmarks
@@ -57,7 +57,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, holds: Holds): 
   }
   const base = baseUrl(req);
   const url = new URL(req.url ?? '/', base);
-  if (url.pathname.startsWith(FAULT_PREFIX)) return fault(req, res, url, base, holds);
+  const faultUrl = asFaultUrl(url);
+  if (faultUrl) return fault(req, res, faultUrl, base, holds);
   await send(req, res, route(url, base));
 }
 
@@ -119,6 +120,20 @@ function untilOrClosed(res: ServerResponse, done: Promise<void>): Promise<boolea
   });
 }
 
+/**
+ * `/_fault/<mode>/<n>/<path>`, or the same as a query, `<path>?_fault=<mode>/<n>`: then the
+ * article keeps its own path (and, behind the worker, its own article id and meter entry).
+ */
+function asFaultUrl(url: URL): URL | null {
+  if (url.pathname.startsWith(FAULT_PREFIX)) return url;
+  const spec = url.searchParams.get(FAULT_PARAM);
+  if (spec === null) return null;
+  const target = new URL(url);
+  target.searchParams.delete(FAULT_PARAM);
+  target.pathname = `${FAULT_PREFIX}${spec}${url.pathname}`;
+  return target;
+}
+
 /** An injected fault (faults.ts): per request, so parallel tests never disturb each other. */
 async function fault(
   req: IncomingMessage,
@@ -147,11 +162,11 @@ async function fault(
       });
       const answered = await untilOrClosed(res, waited);
       clearTimeout(timer);
-      if (answered) await send(req, res, route(new URL(`${f.path}${url.search}`, base), base));
+      if (answered) await send(req, res, route(pageUrl(f.path, url, base), base));
       return;
     }
     case 'reset-mid-stream':
-      return resetAfter(res, route(new URL(`${f.path}${url.search}`, base), base), f.bytes);
+      return resetAfter(res, route(pageUrl(f.path, url, base), base), f.bytes);
     case 'huge-no-length': {
       const reply = route(new URL(`${BENCH_PATH}?kb=${f.kb}`, base), base);
       if (typeof reply.body === 'string' || reply.body instanceof Uint8Array) {
@@ -173,6 +188,14 @@ async function fault(
       return;
     }
   }
+}
+
+/** The page a fault wraps: its path, with the query minus the fault's own `hold`. */
+function pageUrl(path: string, faultUrl: URL, base: string): URL {
+  const target = new URL(path, base);
+  target.search = faultUrl.search;
+  target.searchParams.delete('hold');
+  return target;
 }
 
 /**
