@@ -1,5 +1,6 @@
 import { Clock } from './clock';
 import { EventLog } from './events';
+import { StripeFaults } from './faults';
 import { IdempotencyCache } from './idempotency';
 import { Store } from './store';
 import { type WebhookSettings, Webhooks } from './webhooks';
@@ -26,6 +27,8 @@ export class Account {
   readonly webhooks: Webhooks;
   readonly events: EventLog;
   readonly idempotency = new IdempotencyCache();
+  /** Injected faults on this account's API calls (faults.ts). */
+  readonly faults = new StripeFaults();
   readonly baseUrl: string;
   readonly deliveryWaitMs: number;
 
@@ -56,6 +59,7 @@ export class Account {
   }
 
   close(): void {
+    this.faults.close();
     this.webhooks.close();
   }
 }

@@ -143,6 +143,11 @@ export function controlRouter(): Router<ControlHandler> {
     return { ...settings };
   });
 
+  // Faults on this account's API calls (faults.ts): `{ mode, times?, delayMs?, retryAfter?,
+  // shouldRetry? }`; `{ mode: 'none' }` clears. GET reads it with its counters.
+  r.add('POST', '/_control/faults', ({ acct, input }) => acct.faults.set(input));
+  r.add('GET', '/_control/faults', ({ acct }) => acct.faults.get());
+
   r.add('GET', '/_control/events', ({ acct, input }) => {
     const type = input.string('type');
     const object = input.string('object');

@@ -141,6 +141,11 @@ async function handleApi(
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const acct = ctx.registry.authenticate(secretKeyOf(req));
+  // An injected fault (faults.ts) answers before the call is routed or run.
+  if (acct.faults.intercept(res, headers)) {
+    req.resume();
+    return;
+  }
   const match = ctx.api.match(method, url.pathname);
   if (match === null || match === 'method_not_allowed') throw unknownRoute(method, url.pathname);
   const body = await readBody(req);
