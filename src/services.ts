@@ -78,6 +78,9 @@ function once<T>(make: () => T): () => T {
   };
 }
 
+/** The time limit of one Redis call made by an erasure (a SCAN page, a DEL), in ms. */
+const ERASURE_CALL_TIMEOUT_MS = 5_000;
+
 export function buildServices(env: Env): Services {
   const config = env.PAYWALL_CONFIG;
   const timeoutMs = env.REDIS_TIMEOUT_MS;
@@ -168,7 +171,17 @@ export function buildServices(env: Env): Services {
       timeoutMs,
     }),
     accounts: createAccounts({ redis, keys, timeoutMs }),
-    erasure: createErasure({ redis, keys, timeoutMs }),
+    // Erasure walks the whole keyspace (SCAN pages of 1,000): an operator's call, not a
+    // reader's, so each Redis call gets seconds rather than the reader path's limit.
+    erasure: createErasure({
+      redis: createRedisClient({
+        url: env.UPSTASH_REDIS_REST_URL,
+        token: env.UPSTASH_REDIS_REST_TOKEN,
+        timeoutMs: Math.max(timeoutMs, ERASURE_CALL_TIMEOUT_MS),
+      }),
+      keys,
+      timeoutMs: Math.max(timeoutMs, ERASURE_CALL_TIMEOUT_MS),
+    }),
     keyRing,
     entitlements,
     async redisHealth() {

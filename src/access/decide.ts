@@ -7,8 +7,8 @@ import {
 import type { AccountsConfig } from '../identity/config';
 import { sessionPolicy } from '../identity/session';
 import type { MeterConfig } from '../meter/config';
-import type { Meter } from '../meter/meter';
-import { type Reader, resolveReader } from '../reader/reader';
+import type { Meter, MeterResult } from '../meter/meter';
+import { type Reader, resolveReader, withoutAccount } from '../reader/reader';
 import type { ReaderIdSigner } from '../reader/reader-id';
 import type { AccessRule } from '../rules/config';
 import { type ArticleRef, classifyArticle } from '../rules/rules';
@@ -66,7 +66,7 @@ export async function decide(
   input: DecideInput,
   now: Date,
 ): Promise<DecideOutput> {
-  const reader = await resolveReader(
+  let reader = await resolveReader(
     input.reader,
     deps.readers,
     sessionPolicy(deps.config.accounts.sessionDays, now),
@@ -82,13 +82,27 @@ export async function decide(
   const articleAccess = classifyArticle(input.article, deps.config.rules);
   const needsMeter =
     !('entitlement' in entitlement) && !input.verifiedCrawler && articleAccess === 'metered';
-  const meter = needsMeter
-    ? await deps.meter.read(reader.subject, input.article.id, {
-        consume: input.consume,
-        now,
-        limit: meterLimit(deps.config, reader),
-      })
-    : null;
+  const readMeter = (r: Reader) =>
+    deps.meter.read(r.subject, input.article.id, {
+      consume: input.consume,
+      now,
+      limit: meterLimit(deps.config, r),
+      // Counted under the account only while its session lives (checked in the same script).
+      session:
+        r.subject.startsWith('a:') && r.accountKey && r.accountSession
+          ? { sessionId: r.accountSession, accountKey: r.accountKey }
+          : undefined,
+    });
+  let read = needsMeter ? await readMeter(reader) : null;
+  if (read && !read.ok && read.failure === 'signed_out') {
+    // A second round trip, only for a device whose sign-in has ended: it is this browser again.
+    reader = withoutAccount(reader);
+    read = await readMeter(reader);
+  }
+  const meter: MeterResult | null =
+    read && !read.ok && read.failure === 'signed_out'
+      ? { ok: false, failure: 'unavailable' }
+      : read;
   const policy = (entitled: boolean) =>
     decideAccess({
       entitled,

@@ -123,6 +123,8 @@ export function createBilling(deps: {
    * grants access is linked, so a later thanks-only gift never hides a subscription.
    */
   const linkPayerAccount = async (session: Stripe.Checkout.Session, record: SubscriberRecord) => {
+    // An erased account is not linked again from the address Stripe still holds.
+    if (record.accountErased) return;
     const address = normalizeAddress(session.customer_details?.email ?? '');
     if (address === null) return;
     const grants = (r: SubscriberRecord) => accessFromRecord(r, deps.now(), NO_GRACE).entitled;

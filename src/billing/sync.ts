@@ -172,23 +172,24 @@ export function idOf(ref: string | { id: string } | null): string | undefined {
 
 /**
  * Who the record is linked to: the site's user and/or our own account, kept once set. A site
- * user erased from the record (`userErased`) stays erased: Stripe's metadata still names
- * them, and would otherwise link them again on the next webhook.
+ * user or an account erased from the record (`userErased`, `accountErased`) stays erased:
+ * Stripe's metadata still names them, and would otherwise link them again on the next webhook.
  */
 function userKeyOf(
   metadata: Stripe.Metadata,
   previous: SubscriberRecord | null,
-): { userKey?: string; accountKey?: string; userErased?: true } {
+): { userKey?: string; accountKey?: string; userErased?: true; accountErased?: true } {
   const erased = previous?.userErased === true;
   const userKey = erased ? undefined : metadata.userKey || previous?.userKey;
-  const fromMetadata = ACCOUNT_KEY.test(metadata.accountKey ?? '')
-    ? metadata.accountKey
-    : undefined;
+  const accountErased = previous?.accountErased === true;
+  const fromMetadata =
+    !accountErased && ACCOUNT_KEY.test(metadata.accountKey ?? '') ? metadata.accountKey : undefined;
   const accountKey = fromMetadata || previous?.accountKey;
   return {
     ...(userKey ? { userKey } : {}),
     ...(accountKey ? { accountKey } : {}),
     ...(erased ? { userErased: true as const } : {}),
+    ...(accountErased ? { accountErased: true as const } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { isLoopbackHost } from '../loopback';
 import type { AccessRequestInput } from '../schemas/access';
 import { askAccessApi } from './api';
 import {
+  clearAccountCookie,
   clearEntitlementCookie,
   entitlementCookie,
   type PaywallCookies,
@@ -311,6 +312,7 @@ export function createPaywallClient(options: PaywallClientOptions) {
       setCookie.push(entitlementCookie(body.entitlement.token, cookieMaxAge));
     else if (body.reader.clearToken || cookies.oversizedToken)
       setCookie.push(clearEntitlementCookie());
+    if (body.reader.clearAccount === true) setCookie.push(clearAccountCookie());
     return { ...body, source: 'api', setCookie };
   }
 

@@ -65,3 +65,8 @@ export function entitlementCookie(token: string, maxAgeSeconds: number): string 
 export function clearEntitlementCookie(): string {
   return `${ENTITLEMENT_COOKIE}=; Max-Age=0; ${ATTRIBUTES}`;
 }
+
+/** `Set-Cookie` that deletes the account cookie (its sign-in has ended). */
+export function clearAccountCookie(): string {
+  return `${ACCOUNT_COOKIE}=; Max-Age=0; ${ATTRIBUTES}`;
+}

@@ -51,6 +51,12 @@ export const subscriberRecordSchema = z.object({
   userErased: z.boolean().optional(),
   /** The account (address key) that was signed in when the reader paid, if any. */
   accountKey: z.string().max(64).optional(),
+  /**
+   * An account was erased from this record (DELETE /_paywall/v1/accounts): no later sync
+   * links it again from the Stripe metadata or the Checkout address that still name it. The
+   * person signing in again with their address is a new link, made at their request.
+   */
+  accountErased: z.boolean().optional(),
   /** Version for ordering writes (ms): an older write never overwrites a newer one. */
   updatedAt: z.number().int().min(0),
 });

@@ -16,16 +16,26 @@ export type MeterResult =
   | { ok: true; outcome: MeterOutcome; used: number; limit: number; resetsAt: Date }
   | { ok: false; failure: 'timeout' | 'unavailable' };
 
+/** A read with an account session can also find the session ended: nothing was counted. */
+export type AccountMeterResult = MeterResult | { ok: false; failure: 'signed_out' };
+
 export interface Meter {
   /**
    * Count (or, with consume false, peek at) one read of `articleId` by `subject`, against
-   * `limit` when given (a registered reader's higher limit), else the configured one.
+   * `limit` when given (a registered reader's higher limit), else the configured one. With
+   * `session`, only while that account session still names `accountKey` (checked in the same
+   * script); else `signed_out`, and nothing is counted.
    */
   read(
     subject: string,
     articleId: string,
-    opts: { consume: boolean; now: Date; limit?: number },
-  ): Promise<MeterResult>;
+    opts: {
+      consume: boolean;
+      now: Date;
+      limit?: number;
+      session?: { sessionId: string; accountKey: string } | undefined;
+    },
+  ): Promise<AccountMeterResult>;
   /**
    * Adds `from`'s reads in the current window to `to`'s (a reader registering carries the
    * browser's count into the account). Throws when Redis fails: the caller decides.
@@ -60,21 +70,31 @@ export function createRedisMeter(deps: {
         deps.timeoutMs,
       );
     },
-    async read(subject, articleId, { consume, now, limit = deps.meter.limit }) {
+    async read(subject, articleId, { consume, now, limit = deps.meter.limit, session }) {
       const period = currentPeriod(window, now);
-      const key = deps.keys.meter(period.id, subject);
+      const keys = [deps.keys.meter(period.id, subject)];
+      const guard: string[] = [];
+      if (session) {
+        keys.push(deps.keys.accountSession(session.sessionId));
+        guard.push(session.accountKey);
+      }
       const run =
         period.kind === 'calendar-month'
-          ? calendarScript.run(
-              deps.redis,
-              [key],
-              [articleId, limit, consume ? 1 : 0, period.resetsAt.getTime()],
-            )
-          : rollingScript.run(
-              deps.redis,
-              [key],
-              [articleId, limit, consume ? 1 : 0, now.getTime(), period.windowMs],
-            );
+          ? calendarScript.run(deps.redis, keys, [
+              articleId,
+              limit,
+              consume ? 1 : 0,
+              period.resetsAt.getTime(),
+              ...guard,
+            ])
+          : rollingScript.run(deps.redis, keys, [
+              articleId,
+              limit,
+              consume ? 1 : 0,
+              now.getTime(),
+              period.windowMs,
+              ...guard,
+            ]);
       let raw: unknown;
       try {
         raw = await withDeadline(run, deps.timeoutMs);
@@ -83,6 +103,9 @@ export function createRedisMeter(deps: {
           ok: false,
           failure: error instanceof DeadlineExceeded || isAbort(error) ? 'timeout' : 'unavailable',
         };
+      }
+      if (session && Array.isArray(raw) && raw[0] === 'signed_out') {
+        return { ok: false, failure: 'signed_out' };
       }
       const parsed = parseReply(raw);
       if (!parsed) return { ok: false, failure: 'unavailable' };

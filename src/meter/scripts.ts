@@ -5,7 +5,8 @@
  * from that value alone, never from a second read.
  *
  * Outcomes: `counted` (counted now), `available` (peek: would be counted),
- * `already_read` (counted earlier in this window), `exhausted` (limit reached, new article).
+ * `already_read` (counted earlier in this window), `exhausted` (limit reached, new article),
+ * `signed_out` (the account session given with the read has ended: nothing counted).
  *
  * Command budget (Upstash bills each command, Lua-internal ones included), calendar month,
  * in a window that has already begun: EVALSHA + SCARD + SADD (counted / already read)
@@ -14,8 +15,20 @@
  * SCARD runs first because it alone decides which of the cheap paths applies.
  */
 
+/**
+ * A signed-in device's reads count under its account only while the sign-in lives: with
+ * KEYS[2] (`account-session:{sessionId}`) and, as the last ARGV, the account key it must hold,
+ * a session that ended (signed out elsewhere, expired, erased) answers `signed_out` and counts
+ * nothing. One GET inside the same script: still one round trip.
+ */
+const SESSION_GUARD = `
+if #KEYS > 1 and redis.call('GET', KEYS[2]) ~= ARGV[#ARGV] then
+  return {'signed_out', 0, 0}
+end
+`;
+
 /** KEYS[1] = set of article ids; ARGV = article id, limit, consume (1|0), expire-at ms. */
-export const CALENDAR_METER_SCRIPT = `
+export const CALENDAR_METER_SCRIPT = `${SESSION_GUARD}
 local key, article = KEYS[1], ARGV[1]
 local limit = tonumber(ARGV[2])
 local used = redis.call('SCARD', key)
@@ -45,7 +58,7 @@ return {'exhausted', used, 0}
  * consume (1|0), now ms, window ms. Costs more commands than the calendar script
  * (a sliding window has to forget old reads), which is why calendar month is the default.
  */
-export const ROLLING_METER_SCRIPT = `
+export const ROLLING_METER_SCRIPT = `${SESSION_GUARD}
 local key, article = KEYS[1], ARGV[1]
 local limit, now, win = tonumber(ARGV[2]), tonumber(ARGV[4]), tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)

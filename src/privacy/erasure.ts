@@ -14,6 +14,8 @@ import type { RedisKeys } from '../redis/keys';
 export interface Erasure {
   eraseReader(rawId: string): Promise<void>;
   eraseUser(userKey: string): Promise<void>;
+  /** An account (the keyed hash of an address): its meter, sessions, code, limits, links. */
+  eraseAccount(accountKey: string): Promise<void>;
 }
 
 export class ErasureIncomplete extends Error {
@@ -66,31 +68,62 @@ export function createErasure(deps: {
     await deleteRedemptionsOf(id);
   };
 
+  /**
+   * Removes one link (`field`: the user pseudonym or the account key) from the subscriber
+   * record `index` points to, and the index. The record itself stays (its Stripe ids are the
+   * publisher's to erase in Stripe), marked so that a later webhook does not link it again
+   * from Stripe's metadata, which still names the user or account.
+   */
+  const unlinkSubscriber = async (
+    index: string,
+    field: 'userKey' | 'accountKey',
+    value: string,
+  ) => {
+    const subscriberId = await call(redis.get<string>(index));
+    await call(redis.del(index));
+    if (typeof subscriberId !== 'string') return;
+    const recordKey = keys.subscriber(subscriberId);
+    const raw = await call(redis.get<string>(recordKey));
+    if (typeof raw !== 'string') return;
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    const named = record[field] === value;
+    // A user index exists only because the record names the user. An account index may also
+    // come from the address typed at Checkout, which Stripe still holds: marked either way.
+    if (!named && field === 'userKey') return;
+    if (named) delete record[field];
+    record[field === 'userKey' ? 'userErased' : 'accountErased'] = true;
+    await call(redis.set(recordKey, JSON.stringify(record), { keepTtl: true }));
+  };
+
+  /** `account-session:*` keys whose value is `accountKey`: every device signed in to it. */
+  const deleteSessionsOf = (accountKey: string) =>
+    scan(`${glob(keys.accountSession(''))}*`, async (found) => {
+      const values = await call(redis.mget<(string | null)[]>(...found));
+      const mine = found.filter((_, i) => values[i] === accountKey);
+      if (mine.length > 0) await call(redis.del(...mine));
+    });
+
   return {
     eraseReader: (rawId) => eraseSubject('r', rawId),
     async eraseUser(userKey) {
       await eraseSubject('u', userKey);
-      // The index goes; the subscriber record stays (its Stripe ids are the publisher's to
-      // erase in Stripe), without the user pseudonym that linked it to this user, and marked
-      // so that a later webhook does not restore it from the subscription's metadata.
-      const index = keys.subscriberByUser(userKey);
-      const subscriberId = await call(redis.get<string>(index));
-      await call(redis.del(index));
-      if (typeof subscriberId !== 'string') return;
-      const recordKey = keys.subscriber(subscriberId);
-      const raw = await call(redis.get<string>(recordKey));
-      if (typeof raw !== 'string') return;
-      let record: Record<string, unknown>;
-      try {
-        record = JSON.parse(raw) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      if (record.userKey !== userKey) return;
-      delete record.userKey;
-      // Stripe's metadata still names the user: the next sync must not link them again.
-      record.userErased = true;
-      await call(redis.set(recordKey, JSON.stringify(record), { keepTtl: true }));
+      await unlinkSubscriber(keys.subscriberByUser(userKey), 'userKey', userKey);
+    },
+    async eraseAccount(accountKey) {
+      const meterPrefix = keys.meter('', '').slice(0, -1);
+      await deleteMatching(`${glob(meterPrefix)}*:a:${glob(accountKey)}`);
+      // @upstash/ratelimit's windows: `{prefix}:signin-address…:{accountKey}:{window}`.
+      await deleteMatching(`${glob(keys.rateLimitPrefix())}:signin-address*:${glob(accountKey)}:*`);
+      await deleteSessionsOf(accountKey);
+      await call(redis.del(keys.account(accountKey), keys.signInCode(accountKey)));
+      // The support linked to the account (signed in at checkout, or found by address) is
+      // unlinked whether the record names the account or only the index points at it.
+      await unlinkSubscriber(keys.subscriberByAccount(accountKey), 'accountKey', accountKey);
     },
   };
 }

@@ -22,8 +22,25 @@ export interface Reader {
   userKey: string | undefined;
   /** The account signed in on this device with an e-mailed code (its address key). */
   accountKey: string | undefined;
-  /** That sign-in's session id: what the account unlocks needs it alive in Redis. */
+  /** That sign-in's session id: the account's meter and support need it alive in Redis. */
   accountSession: string | undefined;
+  /**
+   * The device's account cookie names a session that has ended (signed out elsewhere,
+   * expired, erased): it reads as this browser again, and the cookie should go.
+   */
+  accountEnded?: true;
+}
+
+/** The same reader after its account session was found ended: this browser, or the site's user. */
+export function withoutAccount(reader: Reader): Reader {
+  const { accountKey: _k, accountSession: _s, ...rest } = reader;
+  return {
+    ...rest,
+    subject: reader.userKey ? `u:${reader.userKey}` : `r:${reader.rawId}`,
+    accountKey: undefined,
+    accountSession: undefined,
+    accountEnded: true,
+  };
 }
 
 export async function resolveReader(

@@ -57,7 +57,11 @@ export const accessRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
 
     const fields = {
       reason: decision.reason,
-      reader: { id: reader.id, clearToken: 'clearToken' in entitlement },
+      reader: {
+        id: reader.id,
+        clearToken: 'clearToken' in entitlement,
+        clearAccount: reader.accountEnded === true,
+      },
       meter: decision.meter && {
         ...decision.meter,
         resetsAt: decision.meter.resetsAt.toISOString(),

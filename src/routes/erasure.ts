@@ -4,6 +4,7 @@ import { requireSiteApiKey } from '../http/api-key';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { validationHook } from '../http/validation';
+import { addressKey, normalizeAddress } from '../identity/address';
 import { errorResponseDoc } from '../schemas/error';
 
 /** Bodies, not paths: a person's ids stay out of URLs, and so out of every access log. */
@@ -29,6 +30,16 @@ const EraseUserSchema = z
   })
   .strict()
   .openapi('EraseUserRequest');
+
+const EraseAccountSchema = z
+  .object({
+    email: z.string().min(1).max(320).openapi({
+      description:
+        'The address the reader signed in with (any capitalisation). Only its keyed hash is looked up; the address is not stored.',
+    }),
+  })
+  .strict()
+  .openapi('EraseAccountRequest');
 
 const errors = {
   401: errorResponseDoc('Missing or wrong site API key'),
@@ -78,6 +89,26 @@ const eraseUserRoute = createRoute({
   },
 });
 
+const eraseAccountRoute = createRoute({
+  method: 'delete',
+  tags: ['privacy'],
+  security: [{ siteApiKey: [] }],
+  middleware: [requireSiteApiKey(), limitBody(MAX_ERASURE_BODY_BYTES)] as const,
+  path: '/v1/accounts',
+  operationId: 'eraseAccount',
+  summary: 'Erase a signed-in account, found by its e-mail address',
+  description:
+    'Deletes what the service keeps under the address’s keyed hash: the account record, every device’s session, a pending sign-in code, the account’s meter windows and its sign-in rate-limit windows, and the `sub-by-account` link to a subscriber record, which stays (its Stripe ids are the publisher’s to erase in Stripe) and is marked so that a later webhook does not link the account again from the address Stripe holds. Signed-in devices are signed out. The address is sent in the JSON body, never in the URL. Idempotent: 204 again when nothing is left.',
+  request: {
+    body: { required: true, content: { 'application/json': { schema: EraseAccountSchema } } },
+  },
+  responses: {
+    204: { description: 'Erased, or nothing was stored' },
+    400: errorResponseDoc('Malformed JSON, or a missing, oversized or malformed address'),
+    ...errors,
+  },
+});
+
 export const erasureRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(eraseReaderRoute, async (c) => {
     const rawId = await c.var.services.readers.verify(c.req.valid('json').readerId);
@@ -89,6 +120,13 @@ export const erasureRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   .openapi(eraseUserRoute, async (c) => {
     const userKey = await c.var.services.readers.pseudonym(c.req.valid('json').userId);
     await run(() => c.var.services.erasure.eraseUser(userKey));
+    return c.body(null, 204);
+  })
+  .openapi(eraseAccountRoute, async (c) => {
+    const address = normalizeAddress(c.req.valid('json').email);
+    if (address === null) throw new AppError('invalid_request', 'email is not an e-mail address.');
+    const accountKey = await addressKey(c.var.services.readers, address);
+    await run(() => c.var.services.erasure.eraseAccount(accountKey));
     return c.body(null, 204);
   });
 

@@ -118,6 +118,10 @@ const AccessReaderSchema = z.object({
   clearToken: z.boolean().openapi({
     description: 'The presented entitlement token is invalid or revoked: delete its cookie',
   }),
+  clearAccount: z.boolean().optional().openapi({
+    description:
+      'Always sent by this version (absent from older ones: read as false). The presented account cookie (`reader.account`) names a sign-in that has ended (signed out elsewhere, expired or erased): the reader was metered as this browser; delete the `__Host-paywall_acct` cookie',
+  }),
 });
 
 /** What every answer carries, whatever its `access`. */

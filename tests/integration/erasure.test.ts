@@ -1,16 +1,21 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { addressKey, normalizeAddress } from '../../src/identity/address';
 import { createReaderIdSigner } from '../../src/reader/reader-id';
 import { createRedisClient } from '../../src/redis/client';
+import { ARTICLES } from '../../tools/demo-origin/articles';
 import { cookieFrom } from '../support/cookie-jar';
 import { seedSubscriber } from '../support/entitlements';
 import { type IsolatedWorker, isolatedWorker } from '../support/isolated-stripe';
+import { ACCT, Browser, ENT, pay, signIn, uniqueAddress } from '../support/sign-in-browser';
+import { deliver } from '../support/stripe';
 import {
   type AccessBody,
   API_KEY,
   accessRequest,
   articleId,
   BASE,
+  callWorker,
   readInOrder,
 } from '../support/worker';
 
@@ -44,7 +49,7 @@ async function mentions(prefix: string, id: string): Promise<string[]> {
 }
 
 function erase(
-  path: 'readers' | 'users',
+  path: 'readers' | 'users' | 'accounts',
   body: Record<string, unknown>,
   key: string | null = API_KEY,
 ): Request {
@@ -196,4 +201,82 @@ describe('DELETE /_paywall/v1/users', () => {
     const response = await iso.fetcher(erase('users', { userId: 'someone' }, null));
     expect(response.status).toBe(401);
   }, 60_000);
+});
+
+describe('DELETE /_paywall/v1/accounts', () => {
+  it('signs every device out and leaves no key naming the account, and no webhook links it again', async () => {
+    const iso = await isolatedWorker({ accounts: { registration: { enabled: true } } });
+    const email = uniqueAddress('Erase.Me');
+    const accountKey = await addressKey(
+      createReaderIdSigner(env.READER_ID_SECRET),
+      normalizeAddress(email) as string,
+    );
+    // Registered (account, session, sign-in windows), read while signed in (the account's
+    // meter), then paid while signed in (the record names the account; the Checkout address
+    // links it too).
+    const [first, second] = ARTICLES;
+    if (!first || !second) throw new Error('demo articles');
+    const b = new Browser(iso.fetcher);
+    expect((await signIn(iso, b, email, first.path)).status).toBe(303);
+    expect(b.jar.get(ACCT)).toBeTruthy();
+    await b.get(first.path);
+    await pay(iso, b, email, first.path);
+    const subscriberId = await redis().get<string>(`${iso.prefix}sub-by-account:${accountKey}`);
+    expect(subscriberId).toMatch(/^sbr_/);
+    const before = await mentions(iso.prefix, accountKey);
+    for (const kind of ['account:', 'account-session:', 'meter:', 'sub-by-account:', 'sub:']) {
+      expect(before.map((key) => key.slice(iso.prefix.length))).toContainEqual(
+        expect.stringMatching(new RegExp(`^${kind}`)),
+      );
+    }
+
+    for (let i = 0; i < 2; i++) {
+      const response = await iso.fetcher(erase('accounts', { email: ` ${email.toUpperCase()}` }));
+      expect(response.status).toBe(204);
+      expect(await mentions(iso.prefix, accountKey)).toEqual([]);
+    }
+    // The record stays, without the account and marked so that no sync brings it back.
+    const kept = JSON.parse(
+      (await redis().get<string>(`${iso.prefix}sub:${subscriberId}`)) ?? '{}',
+    );
+    expect(kept).toMatchObject({ subscriberId, accountErased: true });
+    expect(kept.accountKey).toBeUndefined();
+
+    // Stripe still holds the address and the metadata: the payment's events, delivered now,
+    // and a renewal's, link nothing again.
+    for (const event of await iso.events()) {
+      expect((await deliver(iso.fetcher, event)).status).toBe(200);
+    }
+    const subscription = (await iso.stripe.subscriptions.list({ limit: 1 })).data[0];
+    const renewal = await iso.control<{ events: { id: string }[] }>(
+      `/_control/subscriptions/${subscription?.id}/renew`,
+    );
+    const renewed = new Set(renewal.events.map((e) => e.id));
+    for (const event of (await iso.events()).filter((e) => renewed.has(e.id))) {
+      expect((await deliver(iso.fetcher, event)).status).toBe(200);
+    }
+    expect(await mentions(iso.prefix, accountKey)).toEqual([]);
+
+    // The device is signed out: without its entitlement cookie it is an anonymous reader.
+    b.jar.set(ENT, '');
+    const page = await b.get(second.path);
+    expect(page.headers.get('paywall-decision')).not.toMatch(/subscriber/);
+    expect(await mentions(iso.prefix, accountKey)).toEqual([]);
+  }, 60_000);
+
+  it.each([
+    ['no address', {}],
+    ['not an address', { email: 'not-an-address' }],
+    ['an unknown field', { email: 'a@example.com', extra: 1 }],
+    ['an oversized address', { email: `${'a'.repeat(400)}@example.com` }],
+  ])('refuses %s with a 400 envelope', async (_, body) => {
+    const response = await callWorker(erase('accounts', body));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: expect.any(String) } });
+  });
+
+  it('answers 401 without the site API key', async () => {
+    const response = await callWorker(erase('accounts', { email: 'a@example.com' }, null));
+    expect(response.status).toBe(401);
+  });
 });

@@ -11,7 +11,7 @@ import { createKeys } from '../../src/redis/keys';
 import { ARTICLES } from '../../tools/demo-origin/articles';
 import { CookieJar } from '../support/cookie-jar';
 import { type IsolatedWorker, isolatedWorker } from '../support/isolated-stripe';
-import { API_KEY, BASE } from '../support/worker';
+import { type AccessBody, API_KEY, accessRequest, BASE } from '../support/worker';
 
 // Issue #11 under review: the sign-in with an e-mailed code, attacked as a reader who wants to
 // read for free, a bot with no cookies, a stranger holding someone else's address, URL or
@@ -207,7 +207,19 @@ describe('FINDING 2: the account cookie is a permanent password, not a session',
       // Someone who copied the cookie (a shared computer, the origin's logs: finding 1) replays it.
       const thief = new Browser(iso.fetcher);
       thief.jar.set(ACCT, copied);
+      // The access API says so too: metered as the browser, and the cookie is to go.
+      const api = await iso.fetcher(
+        accessRequest({
+          article: { id: 'replayed/peek' },
+          reader: { account: copied },
+          consume: false,
+        }),
+      );
+      expect(((await api.json()) as AccessBody).reader).toMatchObject({ clearAccount: true });
+      // Its ended session counts nothing under the account, and the proxy deletes the cookie.
       await thief.get(ARTICLES[0]?.path ?? '');
+      expect(thief.jar.get(ACCT)).toBeUndefined();
+      thief.jar.set(ACCT, copied);
       const walled = await thief.get(ARTICLES[1]?.path ?? '');
       expect(walled.headers.get('paywall-decision')).toBe('denied; reason=meter_exhausted');
       expect(thief.jar.get(ENT)).toBeUndefined();

@@ -1,116 +1,30 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url } from '../../src/encoding';
-import { createOutboxMailer } from '../../src/mail/outbox';
 import { createRedisClient } from '../../src/redis/client';
-import { createKeys } from '../../src/redis/keys';
 import { ARTICLES } from '../../tools/demo-origin/articles';
-import { CookieJar } from '../support/cookie-jar';
 import { genuineClaims, seedSubscriber, signingKeys, signWith } from '../support/entitlements';
-import { type IsolatedWorker, isolatedWorker } from '../support/isolated-stripe';
+import { isolatedWorker } from '../support/isolated-stripe';
+import {
+  ACCT,
+  Browser,
+  ENT,
+  latestCode,
+  mailsTo,
+  pay,
+  RID,
+  requestCode,
+  SIGNIN,
+  signIn,
+  uniqueAddress,
+} from '../support/sign-in-browser';
 import { API_KEY, BASE, callWorker } from '../support/worker';
 
 // Issue #11: a reader is a person. An e-mailed code gets a supporter access on any device,
 // registers a reader, and signs in and out; the address is never stored and the page never
 // tells whether an address is known.
 
-type Fetcher = (request: Request) => Promise<Response>;
-const ACCT = '__Host-paywall_acct';
-const ENT = '__Host-paywall_ent';
-const SIGNIN = '__Host-paywall_signin';
-const RID = '__Host-paywall_rid';
-
-let ipCounter = 0;
-/** One browser: its own cookies and its own address (rate limits never meet across tests). */
-class Browser {
-  readonly jar = new CookieJar();
-  readonly ip: string;
-  constructor(
-    readonly fetcher: Fetcher,
-    ip?: string,
-  ) {
-    ipCounter += 1;
-    this.ip = ip ?? `2001:db8:${(ipCounter + Math.floor(Math.random() * 60_000)).toString(16)}::1`;
-  }
-  async get(path: string): Promise<Response> {
-    const response = await this.fetcher(
-      new Request(`${BASE}${path}`, { headers: this.headers(), redirect: 'manual' }),
-    );
-    this.jar.take(response);
-    return response;
-  }
-  async post(path: string, fields: Record<string, string>, origin = BASE): Promise<Response> {
-    const headers = this.headers();
-    headers.set('content-type', 'application/x-www-form-urlencoded');
-    headers.set('origin', origin);
-    const response = await this.fetcher(
-      new Request(`${BASE}${path}`, {
-        method: 'POST',
-        headers,
-        body: new URLSearchParams(fields).toString(),
-        redirect: 'manual',
-      }),
-    );
-    this.jar.take(response);
-    return response;
-  }
-  private headers(): Headers {
-    const headers = new Headers({ accept: 'text/html', 'cf-connecting-ip': this.ip });
-    if (this.jar.header()) headers.set('cookie', this.jar.header());
-    return headers;
-  }
-}
-
-const uniqueAddress = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`;
-
-function outbox(iso: IsolatedWorker) {
-  const redis = createRedisClient({
-    url: env.UPSTASH_REDIS_REST_URL,
-    token: env.UPSTASH_REDIS_REST_TOKEN,
-    timeoutMs: 5_000,
-  });
-  return createOutboxMailer({ redis, keys: createKeys(iso.prefix), timeoutMs: 5_000 });
-}
-
-async function mailsTo(iso: IsolatedWorker, address: string) {
-  return (await outbox(iso).list()).filter((m) => m.to === address.trim().toLowerCase());
-}
-
-async function latestCode(iso: IsolatedWorker, address: string): Promise<string> {
-  const [newest] = await mailsTo(iso, address);
-  const code = /\b(\d{6})\b/.exec(newest?.text ?? '')?.[1];
-  if (!code) throw new Error('no code in the outbox for this address');
-  return code;
-}
-
-async function requestCode(b: Browser, email: string, returnTo: string, intent = 'access') {
-  return b.post('/_paywall/v1/sign-in', { email, intent, returnTo });
-}
-
-async function signIn(iso: IsolatedWorker, b: Browser, email: string, returnTo: string) {
-  const sent = await requestCode(b, email, returnTo);
-  expect(sent.status).toBe(303);
-  return b.post('/_paywall/v1/sign-in/verify', {
-    code: await latestCode(iso, email),
-    returnTo,
-  });
-}
-
 const isWalled = (html: string) => html.includes('data-pw-variant="wall"');
-
-/** Pays for a monthly plan from browser `b`'s prompt, as `email` at Stripe. */
-async function pay(iso: IsolatedWorker, b: Browser, email: string, returnTo: string) {
-  const posted = await b.post('/_paywall/v1/checkout', { plan: 'monthly', returnTo });
-  expect(posted.status).toBe(303);
-  const sessionId = new URL(posted.headers.get('location') ?? '').pathname.split('/').pop() ?? '';
-  const paid = await iso.control<{ redirectUrl: string }>(
-    `/_control/checkout/sessions/${sessionId}/pay`,
-    { outcome: 'success', email },
-  );
-  const back = await b.get(new URL(paid.redirectUrl).pathname + new URL(paid.redirectUrl).search);
-  expect(back.status).toBe(303);
-  expect(b.jar.get(ENT)).toBeTruthy();
-}
 
 describe('a supporter gets access on another device with an e-mailed code', () => {
   it('pays in browser A; browser B is walled, signs in with the code, and reads the same article whole', async () => {
