@@ -13,6 +13,7 @@
  * or EVALSHA + SCARD + SISMEMBER (exhausted / re-read at the limit) = 3. The first read of a
  * window adds one PEXPIREAT, set in the same script so a set can never outlive its month.
  * SCARD runs first because it alone decides which of the cheap paths applies.
+ * A signed-in device's read adds one GET (its session, SESSION_GUARD).
  */
 
 /**
