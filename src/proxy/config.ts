@@ -65,9 +65,10 @@ export const proxyConfigSchema = z
     /** Seconds the origin's article HTML may be cached at the edge (it is the same for everyone). */
     originCacheSeconds: z.number().int().min(0).max(86_400).default(60),
     /**
-     * Seconds the origin has to answer with its status and headers. Past it the fetch is
-     * abandoned and the reader gets a 503 with Retry-After (nothing counted): a hung origin
-     * never hangs the reader. Fractions allowed (tests use 1); the body then streams as sent.
+     * Seconds the origin may keep the reader waiting: for its status and headers (past it the
+     * fetch is abandoned and the reader gets a 503 with Retry-After, nothing counted), and
+     * then for each next piece of the body (past it the page is broken off, as if the origin
+     * had reset). A hung origin never hangs the reader. Fractions allowed (tests use 1).
      */
     originTimeoutSeconds: z.number().min(0.1).max(120).default(10),
   })

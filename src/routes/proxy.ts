@@ -180,7 +180,8 @@ const ORIGIN_RETRY_AFTER_SECONDS = 30;
  * The edge may cache article HTML and feeds (the same for everyone, built from an allowlist).
  * The origin has `timeoutSeconds` to send its status and headers; an origin that does not
  * (hung, refused, reset before answering) is a 503 with Retry-After, thrown before any access
- * decision, so the reader is charged nothing for a page that never came.
+ * decision, so the reader is charged nothing for a page that never came. After the headers,
+ * the same limit applies to each silence in the body (withIdleLimit).
  */
 async function fetchOrigin(
   request: Request,
@@ -194,8 +195,9 @@ async function fetchOrigin(
   const cacheable = cacheSeconds > 0 && request.method === 'GET' && !hasOriginCookies;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), limit.timeoutSeconds * 1000);
+  let response: Response;
   try {
-    return await fetch(upstream, {
+    response = await fetch(upstream, {
       signal: controller.signal,
       ...(cacheable ? { cf: { cacheEverything: true, cacheTtl: cacheSeconds } } : {}),
     });
@@ -212,9 +214,49 @@ async function fetchOrigin(
       { 'Retry-After': String(ORIGIN_RETRY_AFTER_SECONDS) },
     );
   } finally {
-    // Once the headers are in, the body streams at the origin's pace: no abort mid-page.
     clearTimeout(timer);
   }
+  if (!response.body) return response;
+  return new Response(withIdleLimit(response.body, limit), response);
+}
+
+/**
+ * The origin's body as it streams, broken off when the origin sends nothing for
+ * `timeoutSeconds` while we wait on it: a page that stalls halfway ends (the reader's
+ * connection breaks, as for an origin that resets) instead of hanging. Only time spent waiting
+ * on the origin counts; a slow reader holding back the stream does not.
+ */
+function withIdleLimit(
+  body: ReadableStream<Uint8Array>,
+  limit: { timeoutSeconds: number; requestId: string | undefined },
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('origin_stalled')), limit.timeoutSeconds * 1000);
+      });
+      try {
+        const { value, done } = await Promise.race([reader.read(), stalled]);
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        const timedOut = error instanceof Error && error.message === 'origin_stalled';
+        logEvent('warn', 'origin_body_broken', {
+          requestId: limit.requestId,
+          reason: timedOut ? 'stalled' : 'read_failed',
+        });
+        reader.cancel().catch(() => {});
+        controller.error(error);
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
 }
 
 function passThrough(origin: Response): Response {
