@@ -90,6 +90,30 @@ describe.skipIf(!AVAILABLE)('demo origin faults', () => {
     expect(bytes.byteLength).toBe(40_000);
   });
 
+  it('stall-mid-stream sends the headers and the first N bytes, then stays open until the client leaves', async () => {
+    const page = await direct(article.path);
+    const client = new AbortController();
+    const response = await get(`${article.path}?_fault=stall-mid-stream/1500`, {
+      signal: client.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String(page.byteLength));
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error('no body');
+    const parts: Uint8Array[] = [];
+    let received = 0;
+    while (received < 1500) {
+      const { value, done } = await reader.read();
+      expect(done).toBe(false);
+      parts.push(value as Uint8Array);
+      received += value?.byteLength ?? 0;
+    }
+    expect(received).toBe(1500);
+    expect(Buffer.concat(parts)).toEqual(Buffer.from(page.subarray(0, 1500)));
+    client.abort();
+    await expect(reader.read()).rejects.toThrow();
+  });
+
   it('huge-no-length streams a 5 MB article page chunked, with no content-length', async () => {
     const response = await get(`${article.path}?_fault=huge-no-length/5120`);
     expect(response.status).toBe(200);
@@ -143,6 +167,7 @@ describe.skipIf(!AVAILABLE)('demo origin faults', () => {
       `/_fault/slow-first-byte/${MAX_SLOW_MS + 1}/2026/11/x`,
       '/_fault/slow-first-byte/soon/2026/11/x',
       '/_fault/reset-mid-stream/-1/2026/11/x',
+      '/_fault/stall-mid-stream/x/2026/11/x',
       '/_fault/huge-no-length/0/2026/11/x',
       '/_fault/huge-no-length/999999/2026/11/x',
       '/_fault/huge-no-length/10/x?hold=not%20a%20token',

@@ -6,6 +6,7 @@ import { MAX_KB, MIN_KB } from './bench';
 //   /_fault/slow-first-byte/<ms>/<path>     <path> as usual, its headers held back <ms> ms
 //   /_fault/reset-mid-stream/<bytes>/<path> <path>'s headers and first <bytes> bytes, then
 //                                           the socket is destroyed (no clean end)
+//   /_fault/stall-mid-stream/<bytes>/<path> the same, but then silent until the client leaves
 //   /_fault/huge-no-length/<kb>/<path>      the bench article of <kb> KB, chunked, with no
 //                                           content-length; <path> only names the page.
 //                                           `?hold=<token>`: the first HOLD_AFTER_BYTES go
@@ -29,7 +30,7 @@ const MAX_HOLDS = 1000;
 
 export type Fault =
   | { mode: 'slow-first-byte'; ms: number; path: string }
-  | { mode: 'reset-mid-stream'; bytes: number; path: string }
+  | { mode: 'reset-mid-stream' | 'stall-mid-stream'; bytes: number; path: string }
   | { mode: 'huge-no-length'; kb: number; path: string; hold: string | null }
   | { mode: 'release'; token: string };
 
@@ -45,6 +46,7 @@ export function parseFault(url: URL): Fault | null {
     case 'slow-first-byte':
       return n <= MAX_SLOW_MS ? { mode, ms: n, path } : null;
     case 'reset-mid-stream':
+    case 'stall-mid-stream':
       return n >= 0 ? { mode, bytes: n, path } : null;
     case 'huge-no-length': {
       const hold = url.searchParams.get('hold');

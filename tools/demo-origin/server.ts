@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { keepAliveLikeClients, listen } from '../lib/http-server';
 import { BENCH_PATH } from './bench';
@@ -166,7 +167,15 @@ async function fault(
       return;
     }
     case 'reset-mid-stream':
-      return resetAfter(res, route(pageUrl(f.path, url, base), base), f.bytes);
+      return breakAfter(res, route(pageUrl(f.path, url, base), base), f.bytes);
+    case 'stall-mid-stream': {
+      // Silent until the client gives up or the server closes (which releases every hold).
+      const token = `stall-${randomUUID()}`;
+      return breakAfter(res, route(pageUrl(f.path, url, base), base), f.bytes, async () => {
+        await untilOrClosed(res, holds.wait(token));
+        holds.release(token);
+      });
+    }
     case 'huge-no-length': {
       const reply = route(new URL(`${BENCH_PATH}?kb=${f.kb}`, base), base);
       if (typeof reply.body === 'string' || reply.body instanceof Uint8Array) {
@@ -200,9 +209,15 @@ function pageUrl(path: string, faultUrl: URL, base: string): URL {
 
 /**
  * The reply's headers (a whole page keeps the content-length it promised) and its first
- * `bytes` bytes, then the socket is destroyed: the reader's connection breaks mid-page.
+ * `bytes` bytes, then (after `meanwhile`, for a stall) the socket is destroyed: the reader's
+ * connection breaks mid-page.
  */
-async function resetAfter(res: ServerResponse, reply: Reply, bytes: number): Promise<void> {
+async function breakAfter(
+  res: ServerResponse,
+  reply: Reply,
+  bytes: number,
+  meanwhile: () => Promise<void> = async () => {},
+): Promise<void> {
   const headers: Record<string, string> = { 'x-content-type-options': 'nosniff', ...reply.headers };
   let head: Buffer;
   if (typeof reply.body === 'string' || reply.body instanceof Uint8Array) {
@@ -225,6 +240,7 @@ async function resetAfter(res: ServerResponse, reply: Reply, bytes: number): Pro
   await new Promise<void>((resolve) => {
     res.write(head, () => resolve());
   });
+  await meanwhile();
   res.destroy();
 }
 
