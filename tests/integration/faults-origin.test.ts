@@ -19,6 +19,11 @@ const worker = withBindings(
   { PAYWALL_CONFIG: JSON.stringify({ proxy: { originTimeoutSeconds: 1 } }) },
   { injectedFaults: true },
 );
+/** For the held 5 MB page: the test's own round trips must never be taken for a stall. */
+const patient = withBindings(
+  { PAYWALL_CONFIG: JSON.stringify({ proxy: { originTimeoutSeconds: 10 } }) },
+  { injectedFaults: true },
+);
 /** "Never a hang": every faulty read answers well inside this (the origin holds a minute). */
 const BOUND_MS = 8_000;
 const HOLD_MS = 60_000;
@@ -189,6 +194,40 @@ describe('reset mid-stream: headers and part of the page, then the connection br
   });
 });
 
+describe('stall mid-stream: headers and part of the page, then silence', () => {
+  it('the page is broken off after the limit: no walled text for a walled reader, counted once for the other', async () => {
+    const { fresh, spent } = await readers(5);
+    const target = article(8);
+    const cut = (await cutsInsideWalledText(target))['a walled paragraph'] as number;
+    const path = `${target.path}?_fault=stall-mid-stream/${cut}`;
+    const walled = await get(path, spent);
+    expect(walled.ms).toBeLessThan(BOUND_MS);
+    expect(walled.response.status).toBe(200);
+    expect(walled.complete).toBe(false);
+    expect(walled.text).toContain(escapeHtml(target.paragraphs[1] as string));
+    expectNoWalledText(walled.text, target);
+    expect(await used(spent)).toBe(3);
+
+    const granted = await get(path, fresh);
+    expect(granted.ms).toBeLessThan(BOUND_MS);
+    expect(granted.response.headers.get('paywall-decision')).toBe('granted; reason=metered');
+    expect(granted.complete).toBe(false);
+    expect(await used(fresh)).toBe(2);
+    const again = await get(target.path, fresh);
+    expect(again.complete).toBe(true);
+    expect(await used(fresh)).toBe(2);
+  });
+
+  it('a page passed through untouched is broken off the same way', async () => {
+    const stalled = await get('/?_fault=stall-mid-stream/500', new CookieJar());
+    expect(stalled.ms).toBeLessThan(BOUND_MS);
+    expect(stalled.response.status).toBe(200);
+    expect(stalled.complete).toBe(false);
+    // Passed through as it came: exactly the bytes the origin sent before going silent.
+    expect(new TextEncoder().encode(stalled.text).byteLength).toBe(500);
+  });
+});
+
 describe('a 5 MB page with no content-length', () => {
   const KB = 5 * 1024;
   const count = (() => {
@@ -200,7 +239,7 @@ describe('a 5 MB page with no content-length', () => {
   /** The first bytes come out of the worker while the origin still holds the rest. */
   async function streamedWhileHeld(path: string, jar: CookieJar) {
     const token = crypto.randomUUID();
-    const response = await worker(
+    const response = await patient(
       pageRequest(`${path}?_fault=huge-no-length/${KB}&hold=${token}`, { jar }),
     );
     jar.take(response);
