@@ -55,6 +55,7 @@ const checkoutRoute = createRoute({
     401: formErrorResponseDoc('JSON without a valid site API key'),
     403: formErrorResponseDoc('A browser form from an origin that is not allowed'),
     429: formErrorResponseDoc('Too many checkouts from this IP or reader (see Retry-After)'),
+    500: formErrorResponseDoc('Bad configuration (offers or rate limits) or an internal error'),
     503: formErrorResponseDoc('Redis or Stripe unreachable'),
   },
 });
