@@ -1,0 +1,56 @@
+import { expect, inject } from 'vitest';
+
+/**
+ * The integration suite's side of tests/support/openapi-validator.ts: every exchange a test has
+ * with the worker (tests/support/worker.ts) is posted to the Node-side validator, which checks
+ * it against the served OpenAPI document and reports at the end of the run. The response goes
+ * back to the test untouched: its body is read from a clone, and only on API paths (the site
+ * proxy's answers may stream; they are counted, not read).
+ */
+
+// Taken when this module loads, before any test replaces globalThis.fetch with its own.
+const realFetch = globalThis.fetch;
+
+export interface SentRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+}
+
+/** What the validator needs of a request, taken before the worker reads it. */
+export function sentRequest(request: Request): SentRequest {
+  return { method: request.method, url: request.url, headers: [...request.headers] };
+}
+
+function currentTest(): string | undefined {
+  const state = expect.getState();
+  const path = state.testPath?.replace(/^.*?\/(tests\/)/, '$1');
+  return [path, state.currentTestName].filter(Boolean).join(' > ') || undefined;
+}
+
+export async function tapOpenApi(sent: SentRequest, response: Response): Promise<Response> {
+  const target = inject('openapiValidatorUrl');
+  if (!target) return response;
+  const { pathname } = new URL(sent.url);
+  const api = pathname.startsWith('/_paywall') || pathname.startsWith('/.well-known/');
+  const responseBody = !api ? null : response.body ? await response.clone().text() : '';
+  const exchange = {
+    method: sent.method,
+    url: sent.url,
+    requestHeaders: sent.headers,
+    status: response.status,
+    responseHeaders: [...response.headers],
+    responseBody,
+    test: currentTest(),
+  };
+  try {
+    const answer = await realFetch(`${target}/exchange`, {
+      method: 'POST',
+      body: JSON.stringify(exchange),
+    });
+    await answer.arrayBuffer();
+  } catch {
+    // The validator is gone only once the run is over; a test's own traffic is never failed here.
+  }
+  return response;
+}
