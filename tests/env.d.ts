@@ -10,6 +10,8 @@ declare namespace Cloudflare {
     PAYWALL_CONFIG: unknown;
     TEST_UPSTASH_MEMORY_URL: string;
     TEST_HANGING_URL: string;
+    /** tests/examples: `{ connections }` the hanging service has accepted so far. */
+    TEST_HANGING_COUNTS_URL: string;
     /** tests/examples: the example site Worker's bindings and the real service it asks. */
     PAYWALL_URL: string;
     PAYWALL_API_KEY: string;

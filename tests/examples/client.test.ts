@@ -13,6 +13,8 @@ import { ACCESS_CALL, callsDuring, JWKS_CALL, SITE, serviceToken } from './suppo
 // The client on its own, against the real service (counted at its door) and broken ones.
 
 const article = { id: 'client-test/one' };
+/** Far below the test's own time limit (30 s), far above a 300 ms limit on a busy machine. */
+const NEVER_A_HANG_MS = 5_000;
 const request = (cookie?: string) =>
   new Request(`${SITE}/client-test`, { headers: cookie ? { cookie } : {} });
 
@@ -25,7 +27,9 @@ describe('createPaywallClient', () => {
       const client = createPaywallClient({ baseUrl, apiKey: 'local-dev-key', timeoutMs: 300 });
       const started = Date.now();
       const decision = await client.decide(request(), article);
-      expect(Date.now() - started).toBeLessThan(300 + 700);
+      // An answer, not a hang (the service never answers). A bound, not a timing: generous
+      // for a busy 2-core machine; bench/ measures the limit itself.
+      expect(Date.now() - started).toBeLessThan(NEVER_A_HANG_MS);
       expect(decision).toMatchObject({
         access: 'granted',
         reason: 'degraded',
@@ -61,7 +65,7 @@ describe('createPaywallClient', () => {
       request(`__Host-paywall_ent=${await serviceToken()}`),
       article,
     );
-    expect(Date.now() - started).toBeLessThan(2 * 300 + 700);
+    expect(Date.now() - started).toBeLessThan(NEVER_A_HANG_MS);
     expect(decision).toMatchObject({ access: 'granted', reason: 'degraded', source: 'fallback' });
   });
 

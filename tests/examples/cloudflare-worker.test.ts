@@ -116,18 +116,21 @@ describe('examples/cloudflare-worker against the real service', () => {
   });
 
   it('serves the article whole (fail-open) when the service is down, without waiting on it twice', async () => {
+    const hangingConnections = async () =>
+      ((await (await fetch(env.TEST_HANGING_COUNTS_URL)).json()) as { connections: number })
+        .connections;
     for (const url of [env.TEST_CLOSED_URL, env.TEST_HANGING_URL]) {
-      const started = Date.now();
+      const before = await hangingConnections();
       const page = await worker.fetch(new Request(`${SITE}${path(third)}`), {
         ...env,
         PAYWALL_URL: url,
       });
-      const elapsed = Date.now() - started;
       expect(page.headers.get('paywall-decision')).toBe('granted; reason=degraded');
       const html = await page.text();
       for (const paragraph of third.paragraphs) expect(html).toContain(paragraph);
-      // One 500 ms limit (the client's default), not two: no prompt is fetched on failure.
-      expect(elapsed).toBeLessThan(950);
+      // One call that timed out (the access call), not two: no prompt is fetched on failure.
+      // Counted at the hanging service, not timed, so a busy machine cannot fail it.
+      if (url === env.TEST_HANGING_URL) expect((await hangingConnections()) - before).toBe(1);
     }
   });
 

@@ -2,7 +2,7 @@
 import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../e2e/stack';
 import { startDoorProxy } from '../support/door-proxy';
-import { startClosedPort, startHangingServer } from '../support/fault-servers';
+import { startClosedPort, startCountReporter, startHangingServer } from '../support/fault-servers';
 import { failRunOnPii } from '../support/pii-scan';
 import { hideExpectedWorkerdLogs } from '../support/workerd-logs';
 
@@ -27,6 +27,7 @@ export default async function setup(project: TestProject) {
   const counted = await startDoorProxy(stack.url, { countCalls: true });
   const hanging = await startHangingServer();
   const closed = await startClosedPort();
+  const hangingCounts = await startCountReporter(() => ({ connections: hanging.connections() }));
   console.log(`[examples] service up in ${Date.now() - started} ms: ${stack.url}`);
   project.provide('examples', {
     serviceUrl: counted.url,
@@ -34,11 +35,13 @@ export default async function setup(project: TestProject) {
     stripeUrl: stack.stripeUrl,
     signingKeys: stack.signingKeys,
     hangingUrl: hanging.url,
+    hangingCountsUrl: hangingCounts.url,
     closedUrl: closed.url,
   });
   return async () => {
     await counted.close();
     await hanging.close();
+    await hangingCounts.close();
     // The example Worker's console lines (collected by ./vitest.config.ts); the service's
     // own are judged as the stack stops.
     failRunOnPii();
@@ -54,6 +57,8 @@ export interface ExamplesContext {
   stripeUrl: string;
   signingKeys: string;
   hangingUrl: string;
+  /** `{ connections }`: how many connections the hanging service has accepted so far. */
+  hangingCountsUrl: string;
   closedUrl: string;
 }
 

@@ -24,6 +24,7 @@ export default defineConfig({
             TEST_STRIPE_URL: ctx.stripeUrl,
             TEST_SIGNING_KEYS: ctx.signingKeys,
             TEST_HANGING_URL: ctx.hangingUrl,
+            TEST_HANGING_COUNTS_URL: ctx.hangingCountsUrl,
             TEST_CLOSED_URL: ctx.closedUrl,
           },
         },

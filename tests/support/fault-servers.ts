@@ -3,10 +3,20 @@ import { createServer, type Server, type Socket } from 'node:net';
 
 // Servers that misbehave on purpose, so tests can prove the worker's own time limit.
 
-/** Accepts TCP connections and never answers: a Redis proxy that hangs. */
-export async function startHangingServer(): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Accepts TCP connections and never answers: a Redis proxy that hangs. `connections()` counts
+ * the connections it has accepted, so a test can prove how many calls were made to it without
+ * timing them.
+ */
+export async function startHangingServer(): Promise<{
+  url: string;
+  connections(): number;
+  close(): Promise<void>;
+}> {
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const server = createServer((socket) => {
+    accepted += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => sockets.delete(socket));
@@ -14,6 +24,7 @@ export async function startHangingServer(): Promise<{ url: string; close(): Prom
   const port = await listen(server);
   return {
     url: `http://127.0.0.1:${port}`,
+    connections: () => accepted,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -67,5 +78,22 @@ export async function startCanaryServer(): Promise<{ url: string; close(): Promi
       server.closeAllConnections();
       return closed;
     },
+  };
+}
+
+/** Serves `read()` as JSON at any path: how tests in workerd read counts kept in Node. */
+export async function startCountReporter(
+  read: () => Record<string, number>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(read()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
