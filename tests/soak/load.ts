@@ -263,12 +263,16 @@ export class Webhooks {
   }
 
   /** Delivers what is queued now, shuffled, `concurrency` at a time; 5xx go back. */
-  async deliverRound(concurrency: number): Promise<void> {
+  async deliverRound(concurrency: number, until = Number.POSITIVE_INFINITY): Promise<void> {
     // Never two copies of one event at once: the second would meet the first's claim (a 503
     // by design, "being processed"); it goes in a later batch.
     let round = shuffle(this.queue, this.rand);
     this.queue = [];
     while (round.length > 0) {
+      if (Date.now() >= until) {
+        this.queue.push(...round);
+        return;
+      }
       const batch: string[] = [];
       const later: string[] = [];
       for (const body of round) {

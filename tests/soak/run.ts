@@ -43,6 +43,9 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '600' },
     seed: { type: 'string', default: '1' },
+    // `readers`: anonymous readers and faults only (no checkout, no webhooks), to tell which
+    // part of the load a memory trend follows.
+    mix: { type: 'string', default: 'all' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -50,6 +53,8 @@ const SEED = Number(values.seed);
 if (!Number.isInteger(SECONDS) || SECONDS < 20 || SECONDS > 3_600)
   throw new Error('--seconds: an integer from 20 to 3600');
 if (!Number.isInteger(SEED)) throw new Error('--seed: an integer');
+const MIX = values.mix;
+if (MIX !== 'all' && MIX !== 'readers') throw new Error('--mix: all or readers');
 
 const READER_SLOTS = 6;
 const READERS_PER_SLOT = 60;
@@ -143,7 +148,7 @@ async function soak(stack: Stack, stats: Stats): Promise<number> {
   const subscriberLoop = (async () => {
     const rand = prng(SEED * 7 + 2);
     let n = 0;
-    while (running()) {
+    while (MIX === 'all' && running()) {
       const sub = await subscribe(ctx, `subscriber-${n++}`, rand() < 0.5 ? 'monthly' : 'yearly');
       if (!sub) continue;
       subscriptions.push(sub);
@@ -163,7 +168,7 @@ async function soak(stack: Stack, stats: Stats): Promise<number> {
   const webhookLoop = (async () => {
     while (running()) {
       if (webhooks.pending === 0) await pause(200);
-      else await webhooks.deliverRound(1);
+      else await webhooks.deliverRound(1, deadline);
     }
   })();
 
