@@ -1,5 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ARTICLES } from '../../tools/demo-origin/articles';
+import { escapeHtml } from '../../tools/demo-origin/html';
+import { CookieJar, pageRequest } from '../support/browser-like';
 import { checkoutJson, freshIp } from '../support/checkout';
 import { testStore } from '../support/entitlements';
 import { Browser, requestCode, uniqueAddress } from '../support/sign-in-browser';
@@ -157,6 +160,32 @@ describe.each(OUTAGES)('Redis %s', (_, fault, degradedHeader) => {
       outcome: 'duplicate',
     });
     expect((await recordOf(paid.subscriptionId))?.status).toBe('active');
+  });
+
+  it('proxy: the whole article, Paywall-Degraded; closed policy: the wall, never the text', async () => {
+    const article = ARTICLES.find((a) => a.section !== 'notices');
+    if (!article) throw new Error('demo articles');
+    const last = escapeHtml(article.paragraphs.at(-1) as string);
+    await redis.on(fault);
+    const open = await timed(() =>
+      redis.fetcher(pageRequest(article.path, { jar: new CookieJar() })),
+    );
+    expect(open.status).toBe(200);
+    expect(open.headers.get('paywall-degraded')).toMatch(degradedHeader);
+    expect(await open.text()).toContain(last);
+
+    const closed = faultyRedis({ PAYWALL_CONFIG: { onMeterFailure: 'closed' } });
+    try {
+      await closed.on(fault);
+      const walled = await timed(() =>
+        closed.fetcher(pageRequest(article.path, { jar: new CookieJar() })),
+      );
+      expect(walled.status).toBe(200);
+      expect(walled.headers.get('paywall-decision')).toMatch(/^denied; reason=degraded/);
+      expect(await walled.text()).not.toContain(last);
+    } finally {
+      await closed.off();
+    }
   });
 
   it('healthz: 200, and Redis reported as down', async () => {
