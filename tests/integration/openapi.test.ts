@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { MAX_TOKEN_FIELD_LENGTH } from '../../src/schemas/access';
 import type { Services } from '../../src/services';
-import { accessRequest, BASE, callWorker } from '../support/worker';
+import { API_KEY, accessRequest, BASE, callWorker, withBindings } from '../support/worker';
 
 type Operation = {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
@@ -394,6 +394,29 @@ describe("reader.token's maxLength agrees with the 16 KB body limit", () => {
     expect(response.status).toBe(200);
     const answer = (await response.json()) as { reader: { clearToken: boolean } };
     expect(answer.reader.clearToken).toBe(true);
+  });
+
+  // Found by the suite-wide validator (tests/support/openapi-validator.ts): a checkout under a
+  // configuration its own check refuses answered a 500 the document did not list.
+  it('createCheckout lists the 500 a bad configuration answers, with the error envelope', async () => {
+    const served = await callWorker(new Request(`${BASE}/_paywall/openapi.json`));
+    const doc = (await served.json()) as Doc;
+    const listed = doc.paths['/_paywall/v1/checkout']?.post?.responses['500'];
+    expect(JSON.stringify(listed)).toContain('#/components/schemas/ErrorEnvelope');
+    const worker = withBindings({
+      PAYWALL_CONFIG: JSON.stringify({ checkoutRateLimit: { perNetwork: 0 } }),
+    });
+    const response = await worker(
+      new Request(`${BASE}/_paywall/v1/checkout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ plan: 'monthly' }),
+      }),
+    );
+    expect(response.status).toBe(500);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'bad_configuration',
+    );
   });
 
   it('one character more is a 400', async () => {
