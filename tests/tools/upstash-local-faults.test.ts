@@ -4,6 +4,15 @@ import { authed, client, Keys, TARGETS, TOKEN } from './upstash-local-support';
 // The fault switches of tools/upstash-local (faults.ts): each mode as the real client and
 // the raw wire see it, scoped to a tenant (`<server>/t/<tenant>`) so no other test notices.
 
+/** Polls `done` until it holds, for a bounded, generous time (a condition, not a sleep). */
+async function waitFor(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 const tenantName = () => `faults-${crypto.randomUUID().slice(0, 8)}`;
 
 describe.each(TARGETS)('upstash-local faults on $name', ({ url }) => {
@@ -105,7 +114,10 @@ describe.each(TARGETS)('upstash-local faults on $name', ({ url }) => {
     await expect(impatient.set(keys.key('late'), 'landed')).rejects.toThrow();
     // A patient caller gets its answer once the delay is over.
     expect(await (await raw(['PING'])).json()).toEqual({ result: 'PONG' });
-    // The abandoned SET ran when its delay ended (it was sent before the PING above).
+    // `pending` counts delayed commands not yet run, across switches: 0 means every late
+    // write has landed, and the abandoned SET is one of them.
+    await setFault({ mode: 'none' });
+    await waitFor(async () => (await readFault()).pending === 0);
     expect(await client(url).get(keys.key('late'))).toBe('landed');
   });
 

@@ -33,6 +33,11 @@ export interface FaultState extends FaultConfig {
   seen: number;
   /** Of those, the ones the fault answered (or dropped). */
   faulted: number;
+  /**
+   * Commands a `slow` fault delayed that have not run yet, kept across switches: a test waits
+   * for 0 to know every late write has landed.
+   */
+  pending: number;
 }
 
 /** What the server does with one command under the tenant's fault. */
@@ -89,18 +94,26 @@ export function parseFaultConfig(text: string): FaultConfig {
 }
 
 export class Faults {
-  private readonly tenants = new Map<string, FaultState>();
+  private readonly tenants = new Map<string, Omit<FaultState, 'pending'>>();
+  private readonly pending = new Map<string, number>();
 
   set(tenant: string, config: FaultConfig): FaultState {
     const state = { ...config, seen: 0, faulted: 0 };
     if (config.mode === 'none') this.tenants.delete(tenant);
     else this.tenants.set(tenant, state);
-    return { ...state };
+    return { ...state, pending: this.pending.get(tenant) ?? 0 };
   }
 
   get(tenant: string): FaultState {
-    const state = this.tenants.get(tenant);
-    return state ? { ...state } : { ...parseFaultConfig('{}'), seen: 0, faulted: 0 };
+    const state = this.tenants.get(tenant) ?? { ...parseFaultConfig('{}'), seen: 0, faulted: 0 };
+    return { ...state, pending: this.pending.get(tenant) ?? 0 };
+  }
+
+  /** A delayed command starts (+1) or has run (-1). */
+  delayed(tenant: string, change: 1 | -1): void {
+    const n = (this.pending.get(tenant) ?? 0) + change;
+    if (n <= 0) this.pending.delete(tenant);
+    else this.pending.set(tenant, n);
   }
 
   /** Decides, and counts, what happens to one command sent to `tenant`. */
@@ -119,7 +132,7 @@ export class Faults {
     return action;
   }
 
-  private decide(state: FaultState, command: unknown): FaultAction {
+  private decide(state: Omit<FaultState, 'pending'>, command: unknown): FaultAction {
     switch (state.mode) {
       case 'none':
         return { kind: 'pass' };

@@ -147,8 +147,12 @@ function handle(
       );
     // Slow: the command still runs once the delay is over, whether or not the client waited,
     // so a write can land after the worker gave up on it (as with a slow link to Redis).
-    if (action.kind === 'delay') setTimeout(run, action.ms).unref();
-    else void run();
+    if (action.kind === 'delay' && scoped) {
+      faults.delayed(scoped.tenant, 1);
+      setTimeout(() => {
+        void run().finally(() => faults.delayed(scoped.tenant, -1));
+      }, action.ms).unref();
+    } else void run();
   });
 }
 
