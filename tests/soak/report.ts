@@ -92,15 +92,21 @@ export interface Outcome {
   entitlementLost: number;
   entitlementWrong: number;
   accessChecks: number;
+  /** The worker's RSS, 1/s (printed: it holds workerd's native memory too). */
   memory: MemoryFigures;
+  /** The worker's JS heap after a full GC, 1 per 5 s (judged). */
+  heap: MemoryFigures;
 }
 
 export const MEMORY_GROWTH_LIMIT_PERCENT = 10;
 /**
- * Shorter runs are mostly the worker's warm-up (its RSS climbs for the first minutes from
- * ~95 MB as the isolate, its JIT and heap settle): their memory is printed, not judged.
+ * The goal is judged on the worker's JS heap after a full GC (what the worker's code keeps),
+ * from 8 samples (40 s) on. The process's RSS is printed, not judged: under this load it
+ * climbs with the number of requests (~13 KB each, no plateau in 3 minutes) while the heap
+ * after GC stays flat, so what grows is workerd's native memory in wrangler dev (inspector
+ * on), not the worker's; see the soak's report.
  */
-export const MEMORY_JUDGED_FROM_SECONDS = 120;
+export const HEAP_SAMPLES_JUDGED_FROM = 8;
 
 export function judge(stats: Stats, o: Outcome): string[] {
   const missed: string[] = [];
@@ -118,12 +124,11 @@ export function judge(stats: Stats, o: Outcome): string[] {
     missed.push(`entitlements: ${o.entitlementLost} lost, ${o.entitlementWrong} wrongly granted`);
   if (outside > 0) missed.push(`${outside} 5xx (or no answer) outside the fault windows`);
   if (unexpected > 0) missed.push(`${unexpected} answers of an unexpected status`);
-  if (
-    o.seconds >= MEMORY_JUDGED_FROM_SECONDS &&
-    !(o.memory.growthPercent <= MEMORY_GROWTH_LIMIT_PERCENT)
-  )
+  if (o.heap.samples.length < HEAP_SAMPLES_JUDGED_FROM)
+    missed.push(`only ${o.heap.samples.length} heap samples (need ${HEAP_SAMPLES_JUDGED_FROM})`);
+  else if (!(o.heap.growthPercent <= MEMORY_GROWTH_LIMIT_PERCENT))
     missed.push(
-      `memory grew ${o.memory.growthPercent.toFixed(1)}% (limit ${MEMORY_GROWTH_LIMIT_PERCENT}%)`,
+      `the worker's heap grew ${o.heap.growthPercent.toFixed(1)}% (limit ${MEMORY_GROWTH_LIMIT_PERCENT}%)`,
     );
   if (o.faultWindows === 0) missed.push('no fault window was injected');
   return missed;
@@ -179,16 +184,35 @@ export function print(stats: Stats, o: Outcome, missed: string[]): string {
     'RSS mean 2nd quarter / last quarter (MB)',
     `${m.secondQuarterMb.toFixed(1)} / ${m.lastQuarterMb.toFixed(1)}`,
   );
-  row(
-    'RSS growth (last q. vs 2nd q.)',
-    `${m.growthPercent.toFixed(1)}% (goal <= ${MEMORY_GROWTH_LIMIT_PERCENT}%${o.seconds >= MEMORY_JUDGED_FROM_SECONDS ? '' : `; not judged under ${MEMORY_JUDGED_FROM_SECONDS} s of load`})`,
-  );
+  row('RSS growth (last q. vs 2nd q.)', `${m.growthPercent.toFixed(1)}% (printed, not judged)`);
   const step = Math.max(1, Math.ceil(m.samples.length / 12));
   row(
     `RSS every ${step} s (MB)`,
     m.samples
       .filter((_, i) => i % step === 0)
       .map((v) => v.toFixed(0))
+      .join(' '),
+  );
+  const h = o.heap;
+  row('worker JS heap after GC, samples (1/5 s)', h.samples.length);
+  row(
+    'heap mean first half / last half (MB)',
+    `${h.firstHalfMb.toFixed(2)} / ${h.lastHalfMb.toFixed(2)}`,
+  );
+  row(
+    'heap mean 2nd quarter / last quarter (MB)',
+    `${h.secondQuarterMb.toFixed(2)} / ${h.lastQuarterMb.toFixed(2)}`,
+  );
+  row(
+    'heap growth (last q. vs 2nd q.)',
+    `${h.growthPercent.toFixed(1)}% (goal <= ${MEMORY_GROWTH_LIMIT_PERCENT}%)`,
+  );
+  const hstep = Math.max(1, Math.ceil(h.samples.length / 12));
+  row(
+    `heap every ${hstep * 5} s (MB)`,
+    h.samples
+      .filter((_, i) => i % hstep === 0)
+      .map((v) => v.toFixed(1))
       .join(' '),
   );
   lines.push('');

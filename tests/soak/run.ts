@@ -7,6 +7,7 @@ import { createSubscriberStore } from '../../src/entitlements/store';
 import { createRedisClient } from '../../src/redis/client';
 import { createKeys } from '../../src/redis/keys';
 import { type Stack, startStack } from '../e2e/stack';
+import { findInspector, HeapProbe } from './heap';
 import {
   type AccessAnswer,
   accessInit,
@@ -107,6 +108,24 @@ async function soak(stack: Stack, stats: Stats): Promise<number> {
     if (m) samplesKb.push(m.rssKb);
   }, 1_000);
 
+  // The worker's JS heap after a full GC, every 5 s (a GC each time: a few ms of pause).
+  const inspector = await findInspector(workerPid, 'edge-paywall');
+  if (!inspector) throw new Error("the worker's inspector was not found under wrangler dev");
+  const probe = await HeapProbe.connect(inspector);
+  const heapKb: number[] = [];
+  let heapBusy = false;
+  const heapSampler = setInterval(() => {
+    if (heapBusy) return;
+    heapBusy = true;
+    probe
+      .usedAfterGc()
+      .then((bytes) => heapKb.push(bytes / 1024))
+      .catch((error: Error) => stats.note(`heap probe: ${error.message}`))
+      .finally(() => {
+        heapBusy = false;
+      });
+  }, 5_000);
+
   const start = Date.now();
   const deadline = start + SECONDS * 1_000;
   const running = () => Date.now() < deadline;
@@ -175,6 +194,8 @@ async function soak(stack: Stack, stats: Stats): Promise<number> {
   await Promise.all([...readerLoops, subscriberLoop, webhookLoop, faultLoop]);
   await faults.set(false);
   clearInterval(sampler);
+  clearInterval(heapSampler);
+  probe.close();
   const loadSeconds = (Date.now() - start) / 1_000;
 
   // Drain: every event delivered until the worker took it (bounded).
@@ -276,6 +297,7 @@ async function soak(stack: Stack, stats: Stats): Promise<number> {
     entitlementWrong,
     accessChecks,
     memory: memoryFigures(samplesKb),
+    heap: memoryFigures(heapKb),
   };
   const missed = judge(stats, outcome);
   process.stdout.write(`\n${print(stats, outcome, missed)}\n`);
