@@ -13,7 +13,7 @@ import {
   AccessResponseSchema,
   MAX_ACCESS_BODY_BYTES,
 } from '../schemas/access';
-import { errorResponseDoc } from '../schemas/error';
+import { formErrorResponseDoc } from '../schemas/error';
 
 export { MAX_ACCESS_BODY_BYTES };
 
@@ -36,9 +36,9 @@ const accessRoute = createRoute({
         'The decision: `granted` or `denied` for a counted read, `peek` (with `wouldBe`) for every `consume: false` request',
       content: { 'application/json': { schema: AccessResponseSchema } },
     },
-    400: errorResponseDoc('Malformed JSON, wrong types or an oversized body'),
-    401: errorResponseDoc('Missing or wrong site API key'),
-    500: errorResponseDoc('Bad configuration or an internal error'),
+    400: formErrorResponseDoc('Malformed JSON, wrong types or an oversized body'),
+    401: formErrorResponseDoc('Missing or wrong site API key'),
+    500: formErrorResponseDoc('Bad configuration or an internal error'),
   },
 });
 

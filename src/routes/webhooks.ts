@@ -4,7 +4,7 @@ import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { validationHook } from '../http/validation';
 import { logEvent } from '../log';
-import { errorResponseDoc } from '../schemas/error';
+import { formErrorResponseDoc } from '../schemas/error';
 
 /** Stripe's events are a few KB; anything near this is not from Stripe. */
 const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -54,8 +54,8 @@ const webhookRoute = createRoute({
         },
       },
     },
-    400: errorResponseDoc('Missing or bad Stripe-Signature (nothing changed)'),
-    503: errorResponseDoc(
+    400: formErrorResponseDoc('Missing or bad Stripe-Signature (nothing changed)'),
+    503: formErrorResponseDoc(
       'Our processing failed, or the same event is mid-processing: Stripe retries',
     ),
   },
