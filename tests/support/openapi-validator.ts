@@ -27,7 +27,9 @@ import { keepAliveLikeClients, listen, readBodyUpTo } from '../../tools/lib/http
  * - a required response header missing;
  * - a listed path answering a method it does not list with anything but a 405 error envelope
  *   and an `Allow` header (or a 404, where the path documents one: a page that hides), or an
- *   unlisted /_paywall path with anything but a 404 envelope (a page, to a browser);
+ *   unlisted /_paywall path with anything but a 404 envelope (a page, to a browser), or a 500
+ *   `bad_configuration` envelope (a refused configuration answers so before any routing);
+ *   outside /_paywall, a method the document does not list goes to the site (not checked);
  * - a request the document refuses (no bearer key where it requires one, a required query or
  *   header parameter missing) answered with a 2xx: the service accepts what the document says
  *   it refuses. Such a request answered with a 4xx is what a test sends on purpose. An unlisted
@@ -156,6 +158,9 @@ export class ExchangeChecker {
     }
     const item = this.doc.paths[template] ?? {};
     const opMethod = item[method] ? method : method === 'head' && item.get ? 'get' : undefined;
+    // Outside /_paywall only the listed operations are ours (the JWKS is a GET): any other
+    // method goes on to the site, as every path outside /_paywall does.
+    if (!opMethod && !pathname.startsWith('/_paywall/')) return { kind: 'site' };
     if (!opMethod) {
       const operation = `${ex.method} ${template} (not listed)`;
       // A path whose operations document a 404 may be hidden (the dev outbox outside
@@ -195,6 +200,10 @@ export class ExchangeChecker {
 
   /** An answer that must be the error envelope with `status`. */
   private envelope(ex: Exchange, status: number, headers: Headers): string[] {
+    // A deployment whose configuration is refused answers every path so, before routing.
+    if (ex.status === 500 && /"code":"bad_configuration"/.test(ex.responseBody ?? '')) {
+      return this.json(ex.responseBody ?? '', '/components/schemas/ErrorEnvelope');
+    }
     if (ex.status !== status) return [`answered ${ex.status}, expected ${status}`];
     if (ex.method === 'HEAD') return [];
     const media = mediaOf(headers.get('content-type'));
