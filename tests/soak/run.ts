@@ -36,7 +36,8 @@ import { judge, memoryFigures, type Outcome, print, Stats } from './report';
  * access API), 1 subscriber slot (checkout → pay on the emulator → checkout-complete → a
  * `subscriber` answer; some cancel), 1 webhook slot (every event 1–3 times, shuffled; a 5xx
  * is delivered again in a later round). Redis faults (every call of the worker fails) switch
- * on and off on a schedule drawn from the seed. The worker's RSS is sampled every second.
+ * on and off on a schedule drawn from the seed. The worker's RSS is sampled every second, its
+ * JS heap after a full GC every 5 s (tests/soak/heap.ts); goals in ./report.ts.
  * Exit code 1 when any goal is missed; the figures are printed either way.
  */
 
