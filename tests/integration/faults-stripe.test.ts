@@ -13,8 +13,9 @@ import { BASE, withBindings } from '../support/worker';
 // the webhook's effect are there, once. Related and not repeated: webhook-processing.test.ts
 // (Stripe unreachable on a closed port while re-fetching).
 
-// The worker's Stripe time limit is 8 s and its SDK retries once (src/billing/stripe-client.ts),
-// so a stuck Stripe answers in about 17 s; the bound adds room for a busy machine.
+// The worker's Stripe time limit is 4 s per attempt and its SDK retries once
+// (src/billing/stripe-client.ts), so a stuck Stripe answers in about 8.5 s; the bound adds
+// room for a busy machine.
 const STUCK_STRIPE_BOUND_MS = 30_000;
 const NEVER_A_HANG_MS = 5_000;
 
@@ -160,13 +161,13 @@ describe.each(ANSWERED_FAULTS)('Stripe answers %s', (_, fault) => {
   });
 });
 
-describe('Stripe is stuck (timeout: no answer past the worker’s 8 s limit)', () => {
+describe('Stripe is stuck (timeout: no answer past the worker’s 4 s limit)', () => {
   it('checkout answers 503 within the bound; one stuck call is retried with its idempotency key: one session', async () => {
     const stuck = await isolatedWorker();
     const once = await isolatedWorker();
     await setFault(stuck, { mode: 'timeout' });
     await setFault(once, { mode: 'timeout', times: 1 });
-    // Both at once: each waits for the 8 s limit (twice for the stuck one).
+    // Both at once: each waits for the 4 s limit (twice for the stuck one).
     const [stuckAnswer, onceAnswer] = await Promise.all([
       timed(STUCK_STRIPE_BOUND_MS, () => underFault(stuck)(checkoutJson(nextIp()))),
       timed(STUCK_STRIPE_BOUND_MS, () => underFault(once)(checkoutJson(nextIp()))),

@@ -27,7 +27,7 @@ export interface StripeFaultState {
   faulted: number;
 }
 
-/** Past the worker's Stripe time limit (8 s, src/billing/stripe-client.ts). */
+/** Past the worker's Stripe time limit (4 s per attempt, src/billing/stripe-client.ts). */
 const DEFAULT_TIMEOUT_DELAY_MS = 10_000;
 
 const CLEAR: Omit<StripeFaultState, 'seen' | 'faulted'> = {
