@@ -10,6 +10,7 @@ import { startUpstashLocal } from '../tools/upstash-local/server';
 import { startCanaryServer, startClosedPort, startHangingServer } from './support/fault-servers';
 import { startFlakyProxy } from './support/flaky-proxy';
 import { startHostileOrigin } from './support/hostile-origin';
+import { reportOpenApiTally, startOpenApiValidator } from './support/openapi-validator';
 import { failRunOnPii } from './support/pii-scan';
 import { startRedisMonitorServer } from './support/redis-monitor-server';
 import { hideExpectedWorkerdLogs } from './support/workerd-logs';
@@ -51,6 +52,9 @@ export default async function setup(project: TestProject) {
   // Two published keys (the first signs) and one that has been rotated out.
   const signingKeys = [await newSigningKey(), await newSigningKey()];
   const retiredKey = await newSigningKey(new Date('2026-01-01T00:00:00Z'));
+  // Checks every exchange the tests have with the worker against the served OpenAPI document
+  // (tests/support/openapi-validator.ts; the tap is in tests/support/worker.ts).
+  const openapi = await startOpenApiValidator();
 
   project.provide('upstashRedisUrl', real.url);
   project.provide('upstashMemoryUrl', memory.url);
@@ -71,6 +75,7 @@ export default async function setup(project: TestProject) {
   project.provide('resendUrl', resend.url);
   project.provide('signingKeys', JSON.stringify(signingKeys));
   project.provide('retiredSigningKey', JSON.stringify(retiredKey));
+  project.provide('openapiValidatorUrl', openapi.url);
 
   // Close every server started above (a listening one left open keeps vitest from exiting:
   // "close timed out", "something prevents Vite server from exiting").
@@ -87,7 +92,10 @@ export default async function setup(project: TestProject) {
       stripe.close(),
       resend.close(),
       monitor?.close(),
+      openapi.close(),
     ]);
+    // Every exchange has been checked: the summary line, and the run failed on a disagreement.
+    reportOpenApiTally(openapi.tally);
     // Every test has run: fail the run if any log line the worker wrote held personal data
     // (collected by vitest.config.ts's onConsoleLog; tests/support/pii-scan.ts).
     failRunOnPii();
@@ -115,5 +123,6 @@ declare module 'vitest' {
     resendUrl: string;
     signingKeys: string;
     retiredSigningKey: string;
+    openapiValidatorUrl: string;
   }
 }

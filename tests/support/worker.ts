@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers';
 import worker from '../../src/index';
 import type { AccessResponse } from '../../src/schemas/access';
+import { sentRequest, tapOpenApi } from './openapi-tap';
 
 export const API_KEY = 'test-key-primary-0123456789';
 export const ROTATED_API_KEY = 'test-key-rotated-0123456789';
@@ -24,7 +25,8 @@ function note5xx(request: Request, response: Response, injectedFaults = false): 
 
 /** Through the real worker entry with the configured bindings. */
 export async function callWorker(request: Request): Promise<Response> {
-  return note5xx(request, await exports.default.fetch(request));
+  const sent = sentRequest(request);
+  return tapOpenApi(sent, note5xx(request, await exports.default.fetch(request)));
 }
 
 /**
@@ -38,6 +40,7 @@ export function withBindings(
 ): (request: Request) => Promise<Response> {
   const bindings = { ...env, ...overrides };
   return async (request) => {
+    const sent = sentRequest(request);
     const ctx = createExecutionContext();
     const response = await worker.fetch(
       request as Parameters<typeof worker.fetch>[0],
@@ -45,7 +48,7 @@ export function withBindings(
       ctx,
     );
     await waitOnExecutionContext(ctx);
-    return note5xx(request, response, opts.injectedFaults);
+    return tapOpenApi(sent, note5xx(request, response, opts.injectedFaults));
   };
 }
 
