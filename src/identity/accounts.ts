@@ -22,6 +22,8 @@ export interface Accounts {
   ): Promise<{ created: boolean }>;
   /** Sign-out: the session ends; the account, its meter and its support stay. */
   endSession(sessionId: string): Promise<void>;
+  /** Whether the sign-in `sessionId` still lives and belongs to `accountKey`. */
+  sessionAlive(sessionId: string, accountKey: string): Promise<boolean>;
 }
 
 /** Like subscriber records: an account nobody signs in to for 400 days expires. */
@@ -40,7 +42,7 @@ return 0
 const openScript = defineScript(OPEN_ACCOUNT_SCRIPT);
 
 export function createAccounts(deps: {
-  redis: ScriptRunner & Pick<Redis, 'del'>;
+  redis: ScriptRunner & Pick<Redis, 'del' | 'get'>;
   keys: RedisKeys;
   timeoutMs: number;
 }): Accounts {
@@ -59,6 +61,13 @@ export function createAccounts(deps: {
     },
     async endSession(sessionId) {
       await withDeadline(deps.redis.del(deps.keys.accountSession(sessionId)), deps.timeoutMs);
+    },
+    async sessionAlive(sessionId, accountKey) {
+      const held = await withDeadline(
+        deps.redis.get<string>(deps.keys.accountSession(sessionId)),
+        deps.timeoutMs,
+      );
+      return held === accountKey;
     },
   };
 }

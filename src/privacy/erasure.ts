@@ -1,6 +1,8 @@
 import type { Redis } from '@upstash/redis/cloudflare';
+import type { ScriptRunner } from '../redis/client';
 import { withDeadline } from '../redis/deadline';
 import type { RedisKeys } from '../redis/keys';
+import { defineScript } from '../redis/script';
 
 /**
  * Erasure of everything Redis holds under one reader pseudonym: the raw reader id inside a
@@ -29,8 +31,18 @@ export class ErasureIncomplete extends Error {
 const MAX_SCAN_PAGES = 1_000;
 const SCAN_COUNT = 1_000;
 
+/** KEYS[1] = a record; ARGV = the bytes read, the new bytes. 1 when swapped, 0 when changed. */
+const CAS_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+  return 1
+end
+return 0
+`;
+const casScript = defineScript(CAS_SCRIPT);
+
 export function createErasure(deps: {
-  redis: Pick<Redis, 'scan' | 'del' | 'mget' | 'get' | 'set'>;
+  redis: Pick<Redis, 'scan' | 'del' | 'mget' | 'get'> & ScriptRunner;
   keys: RedisKeys;
   timeoutMs: number;
 }): Erasure {
@@ -69,35 +81,67 @@ export function createErasure(deps: {
   };
 
   /**
-   * Removes one link (`field`: the user pseudonym or the account key) from the subscriber
-   * record `index` points to, and the index. The record itself stays (its Stripe ids are the
-   * publisher's to erase in Stripe), marked so that a later webhook does not link it again
-   * from Stripe's metadata, which still names the user or account.
+   * Rewrites one subscriber record with `change` applied, only if it still holds the bytes
+   * read (compare-and-set in one script): a webhook that writes a newer version meanwhile
+   * (a cancellation, say) is never overwritten with the older one. Tried again on a race.
    */
-  const unlinkSubscriber = async (
+  const rewriteRecord = async (
+    recordKey: string,
+    change: (record: Record<string, unknown>) => boolean,
+  ) => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const raw = await call(redis.get<string>(recordKey));
+      if (typeof raw !== 'string') return;
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      if (!change(record)) return;
+      const swapped = await call(casScript.run(redis, [recordKey], [raw, JSON.stringify(record)]));
+      if (Number(swapped) === 1) return;
+    }
+    throw new ErasureIncomplete();
+  };
+
+  /**
+   * Removes one link (`field`: the user pseudonym or the account key) from every subscriber
+   * record that names it (a reader who paid twice has two), and from the one `index` points
+   * to, and deletes the index. The records stay (their Stripe ids are the publisher's to
+   * erase in Stripe), marked so that a later webhook does not link them again from Stripe's
+   * metadata, which still names the user or account.
+   */
+  const unlinkSubscribers = async (
     index: string,
     field: 'userKey' | 'accountKey',
     value: string,
   ) => {
-    const subscriberId = await call(redis.get<string>(index));
+    const flag = field === 'userKey' ? 'userErased' : 'accountErased';
+    const indexed = await call(redis.get<string>(index));
     await call(redis.del(index));
-    if (typeof subscriberId !== 'string') return;
-    const recordKey = keys.subscriber(subscriberId);
-    const raw = await call(redis.get<string>(recordKey));
-    if (typeof raw !== 'string') return;
-    let record: Record<string, unknown>;
-    try {
-      record = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      return;
+    const naming: string[] = [];
+    // JSON.stringify writes `"field":"value"` exactly so: a cheap filter before parsing.
+    const needle = JSON.stringify({ [field]: value }).slice(1, -1);
+    await scan(`${glob(keys.subscriber(''))}*`, async (found) => {
+      const values = await call(redis.mget<(string | null)[]>(...found));
+      found.forEach((key, i) => {
+        if (values[i]?.includes(needle)) naming.push(key);
+      });
+    });
+    const pointedAt = typeof indexed === 'string' ? keys.subscriber(indexed) : null;
+    for (const recordKey of new Set([...naming, ...(pointedAt ? [pointedAt] : [])])) {
+      await rewriteRecord(recordKey, (record) => {
+        const named = record[field] === value;
+        // A user index exists only because a record names the user. An account index may
+        // also come from the address typed at Checkout, which Stripe still holds: the record
+        // it points to is marked either way.
+        if (!named && (field === 'userKey' || recordKey !== pointedAt)) return false;
+        if (named) delete record[field];
+        record[flag] = true;
+        return true;
+      });
     }
-    const named = record[field] === value;
-    // A user index exists only because the record names the user. An account index may also
-    // come from the address typed at Checkout, which Stripe still holds: marked either way.
-    if (!named && field === 'userKey') return;
-    if (named) delete record[field];
-    record[field === 'userKey' ? 'userErased' : 'accountErased'] = true;
-    await call(redis.set(recordKey, JSON.stringify(record), { keepTtl: true }));
   };
 
   /** `account-session:*` keys whose value is `accountKey`: every device signed in to it. */
@@ -112,18 +156,20 @@ export function createErasure(deps: {
     eraseReader: (rawId) => eraseSubject('r', rawId),
     async eraseUser(userKey) {
       await eraseSubject('u', userKey);
-      await unlinkSubscriber(keys.subscriberByUser(userKey), 'userKey', userKey);
+      await unlinkSubscribers(keys.subscriberByUser(userKey), 'userKey', userKey);
     },
     async eraseAccount(accountKey) {
+      // Sign every device out first: from then on a read from one of them is the browser's
+      // (the meter checks the session), so the scans below leave nothing a read brings back.
+      await deleteSessionsOf(accountKey);
+      await call(redis.del(keys.account(accountKey), keys.signInCode(accountKey)));
       const meterPrefix = keys.meter('', '').slice(0, -1);
       await deleteMatching(`${glob(meterPrefix)}*:a:${glob(accountKey)}`);
       // @upstash/ratelimit's windows: `{prefix}:signin-address…:{accountKey}:{window}`.
       await deleteMatching(`${glob(keys.rateLimitPrefix())}:signin-address*:${glob(accountKey)}:*`);
-      await deleteSessionsOf(accountKey);
-      await call(redis.del(keys.account(accountKey), keys.signInCode(accountKey)));
       // The support linked to the account (signed in at checkout, or found by address) is
       // unlinked whether the record names the account or only the index points at it.
-      await unlinkSubscriber(keys.subscriberByAccount(accountKey), 'accountKey', accountKey);
+      await unlinkSubscribers(keys.subscriberByAccount(accountKey), 'accountKey', accountKey);
     },
   };
 }

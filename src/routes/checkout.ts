@@ -3,14 +3,14 @@ import { type ChoiceInput, resolveChoice } from '../billing/checkout';
 import { AppError, RETRY_SOON } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
-import { readCookie, setReaderCookie } from '../http/cookies';
+import { clearCookie, readCookie, setReaderCookie } from '../http/cookies';
 import { readerIp } from '../http/reader-ip';
 import { safeReturnPath } from '../http/return-to';
 import { requireSiteOrBrowserForm, returnOrigin } from '../http/site-origin';
 import { validationHook } from '../http/validation';
 import { sessionPolicy } from '../identity/session';
 import { logEvent } from '../log';
-import { resolveReader } from '../reader/reader';
+import { resolveReader, withoutAccount } from '../reader/reader';
 import {
   type CheckoutForm,
   CheckoutFormSchema,
@@ -106,12 +106,28 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     const resolved = resolveChoice(input, offers);
     if (!resolved.ok) throw new AppError('invalid_request', resolved.message);
 
-    const reader = await resolveReader(
+    let reader = await resolveReader(
       readerInput,
       services.readers,
       sessionPolicy(services.config.accounts.sessionDays, services.now()),
     );
     if (!isJson && reader.issued) setReaderCookie(c, reader.id);
+    // The payment is linked to the account only while this device's sign-in lives: a
+    // device signed out elsewhere, or an erased account, pays as this browser.
+    if (reader.accountKey && reader.accountSession) {
+      const { accountKey, accountSession } = reader;
+      const alive = await services.accounts.sessionAlive(accountSession, accountKey).catch(() => {
+        throw new AppError(
+          'service_unavailable',
+          'Checkout is unavailable right now; please try again shortly.',
+          RETRY_SOON,
+        );
+      });
+      if (!alive) {
+        reader = withoutAccount(reader);
+        if (!isJson) clearCookie(c, 'paywall_acct');
+      }
+    }
     // Signed-in readers are limited and linked as their user, like the meter counts them.
     const readerId = reader.userKey ?? reader.rawId;
 

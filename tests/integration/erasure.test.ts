@@ -223,6 +223,10 @@ describe('DELETE /_paywall/v1/accounts', () => {
     await pay(iso, b, email, first.path);
     const subscriberId = await redis().get<string>(`${iso.prefix}sub-by-account:${accountKey}`);
     expect(subscriberId).toMatch(/^sbr_/);
+    // Paid twice while signed in: two records name the account; the index points at one.
+    await pay(iso, b, email, second.path);
+    const latest = await redis().get<string>(`${iso.prefix}sub-by-account:${accountKey}`);
+    expect(latest).not.toBe(subscriberId);
     const before = await mentions(iso.prefix, accountKey);
     for (const kind of ['account:', 'account-session:', 'meter:', 'sub-by-account:', 'sub:']) {
       expect(before.map((key) => key.slice(iso.prefix.length))).toContainEqual(
@@ -235,24 +239,29 @@ describe('DELETE /_paywall/v1/accounts', () => {
       expect(response.status).toBe(204);
       expect(await mentions(iso.prefix, accountKey)).toEqual([]);
     }
-    // The record stays, without the account and marked so that no sync brings it back.
-    const kept = JSON.parse(
-      (await redis().get<string>(`${iso.prefix}sub:${subscriberId}`)) ?? '{}',
-    );
-    expect(kept).toMatchObject({ subscriberId, accountErased: true });
-    expect(kept.accountKey).toBeUndefined();
+    // The records stay, without the account and marked so that no sync brings it back.
+    for (const id of [subscriberId, latest]) {
+      const kept = JSON.parse((await redis().get<string>(`${iso.prefix}sub:${id}`)) ?? '{}');
+      expect(kept).toMatchObject({ subscriberId: id, accountErased: true });
+      expect(kept.accountKey).toBeUndefined();
+    }
 
     // Stripe still holds the address and the metadata: the payment's events, delivered now,
     // and a renewal's, link nothing again.
     for (const event of await iso.events()) {
       expect((await deliver(iso.fetcher, event)).status).toBe(200);
     }
-    const subscription = (await iso.stripe.subscriptions.list({ limit: 1 })).data[0];
-    const renewal = await iso.control<{ events: { id: string }[] }>(
-      `/_control/subscriptions/${subscription?.id}/renew`,
-    );
-    const renewed = new Set(renewal.events.map((e) => e.id));
-    for (const event of (await iso.events()).filter((e) => renewed.has(e.id))) {
+    const delivered = new Set((await iso.events()).map((e) => e.id));
+    for (const subscription of (await iso.stripe.subscriptions.list({ limit: 10 })).data) {
+      await iso.control(`/_control/subscriptions/${subscription.id}/renew`);
+    }
+    // The erased device, its account cookie still in the jar, pays once more (giving Stripe
+    // another address: a new purchase with the erased one would link it anew, as any
+    // purchase does): it pays as this browser, and its account cookie is deleted.
+    expect(b.jar.get(ACCT)).toBeTruthy();
+    await pay(iso, b, uniqueAddress('after'), first.path);
+    expect(b.jar.get(ACCT)).toBeUndefined();
+    for (const event of (await iso.events()).filter((e) => !delivered.has(e.id))) {
       expect((await deliver(iso.fetcher, event)).status).toBe(200);
     }
     expect(await mentions(iso.prefix, accountKey)).toEqual([]);
