@@ -1,5 +1,4 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import { printCapturedLogs } from './pii-scan';
 
 /**
  * A proxy at the door of `wrangler dev`, passing every request through untouched (method,
@@ -13,7 +12,10 @@ import { printCapturedLogs } from './pii-scan';
  *   other end is just closing, the call fails with "Network connection lost" before our
  *   worker has seen it, and wrangler answers a POST with its own 503 ("Your worker restarted
  *   mid-request… Only GET or HEAD requests are retried automatically") though nothing
- *   restarted. Production has no such hop. This proxy sends the request again, once, on
+ *   restarted: wrangler 4.86 compares the request's whole URL with the worker's base URL
+ *   to tell a restart, so every lost connection on a path looks like one (seen: the same
+ *   host and port). Production has no such hop. Each resend is printed, never hidden: were
+ *   our worker itself to crash, the line says so. This proxy sends the request again, once, on
  *   exactly that answer, so a test never fails on it. Any other 5xx passes through.
  *
  * A fresh upstream connection per request, for the same reason one level down: Node's
@@ -63,8 +65,10 @@ export async function startDoorProxy(
       if (mayBeWranglerRestartAnswer(answer)) {
         replay = await readAll(answer);
         if (replay.toString('utf8').startsWith(WRANGLER_RESTART_ANSWER)) {
-          if (printCapturedLogs())
-            process.stderr.write(`[door proxy] sent again: ${req.method} ${path}\n`);
+          // Always said: a resend hides the first answer, and it must never hide ours.
+          process.stderr.write(
+            `[door proxy] wrangler dev answered "restarted mid-request"; sent again: ${req.method} ${path}\n`,
+          );
           answer = await send(req, body);
           replay = undefined;
         }
