@@ -153,6 +153,9 @@ export interface MeterTally {
   degradedInFault: number;
   degradedOutside: number;
   decisionMismatches: number;
+  /** Checkouts whose way back (checkout-complete) set no entitlement cookie, by fault window. */
+  tokenMissingInFault: number;
+  tokenMissing: number;
 }
 
 /** One anonymous read of `article` through the access API, checked against the model. */
@@ -336,11 +339,20 @@ async function retrying(
  * an access answer with that token, which must say `subscriber`.
  */
 export async function subscribe(
-  ctx: { http: Http; stack: Stack; stats: Stats; webhooks: Webhooks },
+  ctx: {
+    http: Http;
+    stack: Stack;
+    faults: Faults;
+    stats: Stats;
+    tally: MeterTally;
+    webhooks: Webhooks;
+  },
   name: string,
   plan: string,
 ): Promise<Subscription | null> {
   const { http, stack } = ctx;
+  const onAtStart = ctx.faults.on;
+  const switchesAtStart = ctx.faults.switches;
   const peek = await retrying(() =>
     http.call(
       'access (new reader)',
@@ -410,6 +422,10 @@ export async function subscribe(
     }
   }
   if (sub.token === null) {
+    // Outside a Redis fault window the payer must come back entitled (judged in report.ts).
+    const inFault = onAtStart || ctx.faults.on || ctx.faults.switches !== switchesAtStart;
+    if (inFault) ctx.tally.tokenMissingInFault += 1;
+    else ctx.tally.tokenMissing += 1;
     ctx.stats.note(`${name}: checkout-complete set no entitlement cookie (${back?.status})`);
   }
   return sub;

@@ -81,6 +81,9 @@ export interface Outcome {
   reads: number;
   degradedInFault: number;
   degradedOutside: number;
+  /** Checkouts that came back without the entitlement cookie, in / outside fault windows. */
+  tokenMissingInFault: number;
+  tokenMissing: number;
   decisionMismatches: number;
   meterLost: number;
   meterExtra: number;
@@ -119,6 +122,13 @@ export function judge(stats: Stats, o: Outcome): string[] {
   }
   if (o.meterLost + o.meterExtra > 0)
     missed.push(`meter: ${o.meterLost} counts lost, ${o.meterExtra} extra`);
+  // The model does not count a degraded read, so one outside a fault window would pass it.
+  if (o.degradedOutside > 0)
+    missed.push(`meter: ${o.degradedOutside} reads degraded outside the fault windows`);
+  if (o.tokenMissing > 0)
+    missed.push(
+      `checkout: ${o.tokenMissing} payers came back without the entitlement cookie outside the fault windows`,
+    );
   if (o.decisionMismatches > 0)
     missed.push(`meter: ${o.decisionMismatches} decisions differ from the model`);
   if (o.entitlementLost + o.entitlementWrong > 0)
@@ -170,6 +180,10 @@ export function print(stats: Stats, o: Outcome, missed: string[]): string {
   row('readers / reads', `${o.readers} / ${o.reads}`);
   row('reads degraded in / outside fault windows', `${o.degradedInFault} / ${o.degradedOutside}`);
   row('meter decisions differing from the model', o.decisionMismatches);
+  row(
+    'checkouts back without the cookie in / outside',
+    `${o.tokenMissingInFault} / ${o.tokenMissing}`,
+  );
   row('meter counts lost / extra (final peeks)', `${o.meterLost} / ${o.meterExtra}`);
   row('readers whose final count differs', o.readersMismatched);
   row('subscriptions paid / cancelled', `${o.subscriptions} / ${o.cancelled}`);

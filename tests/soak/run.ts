@@ -98,6 +98,8 @@ async function soak(stack: Stack, stats: Stats): Promise<number> {
     degradedInFault: 0,
     degradedOutside: 0,
     decisionMismatches: 0,
+    tokenMissingInFault: 0,
+    tokenMissing: 0,
   };
   const webhooks = new Webhooks({ http, stack }, prng(SEED * 7 + 3));
   const ctx = { http, stack, faults, stats, tally, webhooks };
@@ -286,6 +288,8 @@ async function soak(stack: Stack, stats: Stats): Promise<number> {
     reads: tally.reads,
     degradedInFault: tally.degradedInFault,
     degradedOutside: tally.degradedOutside,
+    tokenMissingInFault: tally.tokenMissingInFault,
+    tokenMissing: tally.tokenMissing,
     decisionMismatches: tally.decisionMismatches,
     meterLost,
     meterExtra,

@@ -189,6 +189,29 @@ export class SchemaArbitraries {
             value: without(base, [...path, field]),
           });
       }
+      // oneOf branches that each require their own field(s): every branch's fields at once, and
+      // none of them (the rule a schema library checks beyond types, e.g. plan | contribution).
+      if (s.oneOf && alts.length > 1) {
+        const fields = [...new Set(alts.flatMap((a) => a.required))].filter(
+          (f) => !(s.required ?? []).includes(f),
+        );
+        let both = base;
+        for (const f of fields) {
+          if (get(base, [...path, f]) !== undefined) continue;
+          const propRaw = s.properties?.[f];
+          if (!propRaw) continue;
+          const [v] = fc.sample(this.validValue(propRaw), { seed: 1, numRuns: 1 });
+          both = set(both, [...path, f], v);
+        }
+        if (both !== base)
+          out.push({ mutation: `every oneOf branch ${fields.join('+')}`, value: both });
+        let none = base;
+        for (const f of fields) {
+          if (get(base, [...path, f]) !== undefined) none = without(none, [...path, f]);
+        }
+        if (none !== base)
+          out.push({ mutation: `no oneOf branch ${fields.join('|')}`, value: none });
+      }
       if (s.additionalProperties === false) {
         out.push({
           mutation: `extra property at ${path.join('.') || '(root)'}`,

@@ -30,7 +30,8 @@ function currentTest(): string | undefined {
 
 export async function tapOpenApi(sent: SentRequest, response: Response): Promise<Response> {
   const target = inject('openapiValidatorUrl');
-  if (!target) return response;
+  // tests/global-setup.ts always starts the validator: without its address nothing is checked.
+  if (!target) throw new Error('openapi tap: no openapiValidatorUrl provided; nothing is checked');
   const { pathname } = new URL(sent.url);
   const api = pathname.startsWith('/_paywall') || pathname.startsWith('/.well-known/');
   const responseBody = !api ? null : response.body ? await response.clone().text() : '';
@@ -43,14 +44,20 @@ export async function tapOpenApi(sent: SentRequest, response: Response): Promise
     responseBody,
     test: currentTest(),
   };
+  // The validator runs until every test has finished, so an exchange it cannot take (transport
+  // error, or its 400 when it could not check one) fails the test: the check is never off silently.
+  let answer: Response;
   try {
-    const answer = await realFetch(`${target}/exchange`, {
+    answer = await realFetch(`${target}/exchange`, {
       method: 'POST',
       body: JSON.stringify(exchange),
     });
-    await answer.arrayBuffer();
-  } catch {
-    // The validator is gone only once the run is over; a test's own traffic is never failed here.
+  } catch (error) {
+    throw new Error(`openapi tap: the validator could not be reached: ${String(error)}`);
+  }
+  const text = await answer.text();
+  if (answer.status !== 200) {
+    throw new Error(`openapi tap: the validator answered ${answer.status}: ${text.slice(0, 200)}`);
   }
   return response;
 }

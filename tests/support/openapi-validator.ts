@@ -290,6 +290,9 @@ export interface OpenApiTally {
   site: number;
   docs: number;
   unlisted: number;
+  /** Every exchange posted, and those on API paths (all of which should be checked). */
+  received: number;
+  apiReceived: number;
   disagreements: Map<string, { count: number; test?: string }>;
 }
 
@@ -301,29 +304,43 @@ export async function startOpenApiValidator() {
     site: 0,
     docs: 0,
     unlisted: 0,
+    received: 0,
+    apiReceived: 0,
     disagreements: new Map(),
   };
+  const disagree = (key: string, test?: string) => {
+    const seen = tally.disagreements.get(key);
+    if (seen) seen.count += 1;
+    else tally.disagreements.set(key, { count: 1, test });
+  };
   const server = createServer(async (req, res) => {
+    const counted = req.url === '/exchange';
+    let test: string | undefined;
+    if (counted) tally.received += 1;
     try {
       const body = await readBodyUpTo(req, 8 * 1024 * 1024, () => new Error('too large'));
       const ex = JSON.parse(body) as Exchange;
+      test = ex.test;
+      if (counted && /^\/(_paywall|\.well-known\/)/.test(new URL(ex.url).pathname)) {
+        tally.apiReceived += 1;
+      }
       const verdict = checker.check(ex);
-      if (req.url === '/exchange') {
+      if (counted) {
         if (verdict.kind === 'site' || verdict.kind === 'docs') tally[verdict.kind] += 1;
         if (verdict.kind === 'operation' || verdict.kind === 'unlisted') {
           tally.checked += 1;
           if (verdict.kind === 'unlisted') tally.unlisted += 1;
           for (const problem of verdict.problems) {
-            const key = `${verdict.operation} ${ex.status}: ${problem}`;
-            const seen = tally.disagreements.get(key);
-            if (seen) seen.count += 1;
-            else tally.disagreements.set(key, { count: 1, test: ex.test });
+            disagree(`${verdict.operation} ${ex.status}: ${problem}`, ex.test);
           }
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(verdict));
     } catch (error) {
+      // An exchange the validator could not check (unreadable, too large, check() threw) is a
+      // disagreement too: otherwise a broken validator would turn the whole check off silently.
+      if (counted) disagree(`validator error: ${String(error).slice(0, 200)}`, test);
       res.writeHead(400, { 'content-type': 'text/plain' });
       res.end(String(error));
     }
@@ -345,10 +362,18 @@ export async function startOpenApiValidator() {
 export function reportOpenApiTally(tally: OpenApiTally): void {
   const count = [...tally.disagreements.values()].reduce((n, d) => n + d.count, 0);
   process.stdout.write(
-    `\nopenapi: ${tally.checked} exchanges checked, ${count} disagreements` +
+    `\nopenapi: ${tally.checked} exchanges checked of ${tally.received} received, ${count} disagreements` +
       ` (${tally.unlisted} of them on unlisted paths or methods; ${tally.site} site-proxy and` +
       ` ${tally.docs} docs requests not checked)\n`,
   );
+  // Every exchange on an API path is checked; if the tap saw API traffic and none was checked,
+  // the check itself is broken (a run of a single file that calls the worker still checks some).
+  if (tally.apiReceived > 0 && tally.checked === 0) {
+    process.stderr.write(
+      `\nopenapi: ${tally.apiReceived} API exchanges reached the validator and none was checked\n`,
+    );
+    process.exitCode = 1;
+  }
   if (count === 0) return;
   const lines = [...tally.disagreements].map(
     ([key, { count: n, test }]) => `  ${key} (x${n}${test ? `, first in ${test}` : ''})`,
