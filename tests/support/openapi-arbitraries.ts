@@ -174,7 +174,7 @@ export class SchemaArbitraries {
   invalidValues(
     raw: Schema,
     base: Record<string, unknown>,
-    opts: { forms?: boolean } = {},
+    opts: { forms?: boolean; donors?: Record<string, unknown>[] } = {},
   ): { mutation: string; value: Record<string, unknown> }[] {
     const out: { mutation: string; value: Record<string, unknown> }[] = [];
     const visit = (schema: Schema, path: string[]) => {
@@ -198,9 +198,12 @@ export class SchemaArbitraries {
         let both = base;
         for (const f of fields) {
           if (get(base, [...path, f]) !== undefined) continue;
+          // Taken from another valid value where that branch was chosen (so only the oneOf
+          // rule is broken); generated from the field's schema when none has it.
+          const donor = opts.donors?.map((d) => get(d, [...path, f])).find((v) => v !== undefined);
           const propRaw = s.properties?.[f];
-          if (!propRaw) continue;
-          const [v] = fc.sample(this.validValue(propRaw), { seed: 1, numRuns: 1 });
+          if (donor === undefined && !propRaw) continue;
+          const v = donor ?? fc.sample(this.validValue(propRaw ?? {}), { seed: 1, numRuns: 1 })[0];
           both = set(both, [...path, f], v);
         }
         if (both !== base)
