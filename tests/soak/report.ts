@@ -180,10 +180,7 @@ export function print(stats: Stats, o: Outcome, missed: string[]): string {
   row('readers / reads', `${o.readers} / ${o.reads}`);
   row('reads degraded in / outside fault windows', `${o.degradedInFault} / ${o.degradedOutside}`);
   row('meter decisions differing from the model', o.decisionMismatches);
-  row(
-    'checkouts back without the cookie in / outside',
-    `${o.tokenMissingInFault} / ${o.tokenMissing}`,
-  );
+  row('checkouts back with no cookie in / outside', `${o.tokenMissingInFault} / ${o.tokenMissing}`);
   row('meter counts lost / extra (final peeks)', `${o.meterLost} / ${o.meterExtra}`);
   row('readers whose final count differs', o.readersMismatched);
   row('subscriptions paid / cancelled', `${o.subscriptions} / ${o.cancelled}`);
