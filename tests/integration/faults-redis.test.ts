@@ -3,18 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ARTICLES } from '../../tools/demo-origin/articles';
 import { escapeHtml } from '../../tools/demo-origin/html';
 import { CookieJar, pageRequest } from '../support/browser-like';
-import { checkoutJson, freshIp } from '../support/checkout';
+import { checkoutJson, freshIp, paidSubscription } from '../support/checkout';
 import { testStore } from '../support/entitlements';
 import { Browser, requestCode, uniqueAddress } from '../support/sign-in-browser';
-import { control, deliver, eventsById } from '../support/stripe';
-import {
-  type AccessBody,
-  accessRequest,
-  articleId,
-  BASE,
-  callWorker,
-  withBindings,
-} from '../support/worker';
+import { deliver, eventsById } from '../support/stripe';
+import { type AccessBody, accessRequest, articleId, BASE, withBindings } from '../support/worker';
 
 // Issue 13, item 3: the worker's routes while the Upstash stand-in misbehaves on purpose
 // (tools/upstash-local/faults.ts), each fault scoped to a tenant of its own. For each fault:
@@ -165,7 +158,7 @@ describe.each(OUTAGES)('Redis %s', (_, fault, degradedHeader) => {
   });
 
   it('webhook: 503 so Stripe retries; redelivered after the fault: processed once, state right', async () => {
-    const paid = await paidSubscription();
+    const paid = await paidWithCreatedEvent();
     await redis.on(fault);
     const during = await timed(() => deliver(redis.fetcher, paid.event));
     expect(during).toEqual({ status: 503, outcome: 'service_unavailable' });
@@ -268,7 +261,7 @@ describe('Redis fails one command of a sequence (partial)', () => {
   });
 
   it('a webhook whose n-th command fails gets 503, and its redelivery applies it once', async () => {
-    const paid = await paidSubscription();
+    const paid = await paidWithCreatedEvent();
     const redis = faultyRedis();
     try {
       for (let skip = 0; skip < 3; skip += 1) {
@@ -289,22 +282,12 @@ describe('Redis fails one command of a sequence (partial)', () => {
   });
 });
 
-type Acted = { events: { id: string; type: string }[] };
-
 /** A paid monthly subscription made through the (healthy) worker, and its created event. */
-async function paidSubscription() {
-  const response = await callWorker(
-    checkoutJson({ plan: 'monthly', returnTo: '/w' }, { ip: freshIp() }),
-  );
-  const { url } = (await response.json()) as { url: string };
-  const sessionId = new URL(url).pathname.split('/').pop() as string;
-  const paid = await control<Acted>(`/_control/checkout/sessions/${sessionId}/pay`, {
-    outcome: 'success',
-  });
-  const created = paid.events.find((e) => e.type === 'customer.subscription.created');
+async function paidWithCreatedEvent() {
+  const { subscriptionId, events } = await paidSubscription();
+  const created = events.find((e) => e.type === 'customer.subscription.created');
   const [event] = await eventsById([created?.id as string]);
   if (!event) throw new Error('no created event');
-  const subscriptionId = event.data.object.id;
   return { subscriptionId, event };
 }
 

@@ -127,22 +127,7 @@ describe.each(ANSWERED_FAULTS)('Stripe answers %s', (_, fault) => {
   });
 
   it('webhook: 503 so Stripe redelivers; after the fault, applied once and right', async () => {
-    const iso = await isolatedWorker();
-    const { paid } = await paidButNotBack(iso);
-    expect(paid.events.length).toBeGreaterThan(0);
-    const event = await createdEvent(iso);
-    const subscriptionId = event.data.object.id;
-    await setFault(iso, fault);
-    const during = await timed(NEVER_A_HANG_MS, () => deliver(underFault(iso), event));
-    expect(during).toEqual({ status: 503, outcome: 'service_unavailable' });
-    expect(await testStore(iso.prefix).findByStripeSubscription(subscriptionId)).toBeNull();
-
-    await setFault(iso, { mode: 'none' });
-    expect(await deliver(underFault(iso), event)).toEqual({ status: 200, outcome: 'synced' });
-    expect(await deliver(underFault(iso), event)).toEqual({ status: 200, outcome: 'duplicate' });
-    expect((await testStore(iso.prefix).findByStripeSubscription(subscriptionId))?.status).toBe(
-      'active',
-    );
+    await webhookUnderFault(fault, NEVER_A_HANG_MS);
   });
 
   it('the way back from Stripe: a 503 page to reload; reloaded after the fault, the entitlement is there', async () => {
@@ -182,20 +167,29 @@ describe('Stripe is stuck (timeout: no answer past the worker’s 4 s limit)', (
   }, 60_000);
 
   it('a webhook answers 503 within the bound, so Stripe redelivers; after it clears, applied once', async () => {
-    const iso = await isolatedWorker();
-    await paidButNotBack(iso);
-    const event = await createdEvent(iso);
-    const subscriptionId = event.data.object.id;
-    await setFault(iso, { mode: 'timeout' });
-    const during = await timed(STUCK_STRIPE_BOUND_MS, () => deliver(underFault(iso), event));
-    expect(during).toEqual({ status: 503, outcome: 'service_unavailable' });
-    expect(await testStore(iso.prefix).findByStripeSubscription(subscriptionId)).toBeNull();
-
-    await setFault(iso, { mode: 'none' });
-    expect(await deliver(underFault(iso), event)).toEqual({ status: 200, outcome: 'synced' });
-    expect(await deliver(underFault(iso), event)).toEqual({ status: 200, outcome: 'duplicate' });
-    expect((await testStore(iso.prefix).findByStripeSubscription(subscriptionId))?.status).toBe(
-      'active',
-    );
+    await webhookUnderFault({ mode: 'timeout' }, STUCK_STRIPE_BOUND_MS);
   }, 60_000);
 });
+
+/**
+ * A paid subscription's created event, delivered under `fault`: a 503 within `boundMs` and
+ * no record; once the fault clears, applied once (then a duplicate) and the record active.
+ */
+async function webhookUnderFault(fault: Fault, boundMs: number) {
+  const iso = await isolatedWorker();
+  const { paid } = await paidButNotBack(iso);
+  expect(paid.events.length).toBeGreaterThan(0);
+  const event = await createdEvent(iso);
+  const subscriptionId = event.data.object.id;
+  await setFault(iso, fault);
+  const during = await timed(boundMs, () => deliver(underFault(iso), event));
+  expect(during).toEqual({ status: 503, outcome: 'service_unavailable' });
+  expect(await testStore(iso.prefix).findByStripeSubscription(subscriptionId)).toBeNull();
+
+  await setFault(iso, { mode: 'none' });
+  expect(await deliver(underFault(iso), event)).toEqual({ status: 200, outcome: 'synced' });
+  expect(await deliver(underFault(iso), event)).toEqual({ status: 200, outcome: 'duplicate' });
+  expect((await testStore(iso.prefix).findByStripeSubscription(subscriptionId))?.status).toBe(
+    'active',
+  );
+}

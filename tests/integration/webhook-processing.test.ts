@@ -1,25 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { checkoutJson, freshIp } from '../support/checkout';
+import { checkoutJson, freshIp, paidSubscription } from '../support/checkout';
 import { testStore } from '../support/entitlements';
 import { control, deliver, deliverAll, eventsById, stripeClient } from '../support/stripe';
 import { callWorker, withBindings } from '../support/worker';
 
 type Acted = { redirectUrl?: string; events: { id: string; type: string }[] };
-
-/** A paid monthly subscription made through the worker; returns its Stripe ids and events. */
-async function paidSubscription() {
-  const response = await callWorker(
-    checkoutJson({ plan: 'monthly', returnTo: '/w' }, { ip: freshIp() }),
-  );
-  const { url } = (await response.json()) as { url: string };
-  const sessionId = new URL(url).pathname.split('/').pop() as string;
-  const paid = await control<Acted>(`/_control/checkout/sessions/${sessionId}/pay`, {
-    outcome: 'success',
-  });
-  const session = await stripeClient().checkout.sessions.retrieve(sessionId);
-  return { subscriptionId: session.subscription as string, events: paid.events };
-}
 
 const recordOf = (subscriptionId: string) => testStore().findByStripeSubscription(subscriptionId);
 

@@ -1,4 +1,5 @@
-import { API_KEY, BASE } from './worker';
+import { control, stripeClient } from './stripe';
+import { API_KEY, BASE, callWorker } from './worker';
 
 export const SITE_ORIGIN = BASE;
 
@@ -42,4 +43,25 @@ export function checkoutForm(
 export function freshIp(): string {
   const n = crypto.getRandomValues(new Uint8Array(2));
   return `203.0.${n[0]}.${n[1]}`;
+}
+
+/**
+ * A paid monthly subscription made through the worker (the JSON checkout, then the payer on
+ * the emulator): its Stripe subscription id and the events the payment emitted, undelivered.
+ */
+export async function paidSubscription(): Promise<{
+  subscriptionId: string;
+  events: { id: string; type: string }[];
+}> {
+  const response = await callWorker(
+    checkoutJson({ plan: 'monthly', returnTo: '/w' }, { ip: freshIp() }),
+  );
+  const { url } = (await response.json()) as { url: string };
+  const sessionId = new URL(url).pathname.split('/').pop() as string;
+  const paid = await control<{ events: { id: string; type: string }[] }>(
+    `/_control/checkout/sessions/${sessionId}/pay`,
+    { outcome: 'success' },
+  );
+  const session = await stripeClient().checkout.sessions.retrieve(sessionId);
+  return { subscriptionId: session.subscription as string, events: paid.events };
 }
