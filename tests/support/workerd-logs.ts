@@ -41,6 +41,16 @@ const EXPECTED: readonly RegExp[] = [
   new RegExp(
     String.raw`^uncaught exception; exception = workerd/jsg/\S+: disconnected: jsg\.Error: Network connection lost\.${STACK}`,
   ),
+  // An origin that resets mid-page (tests/integration/faults-origin.test.ts does on purpose):
+  // the page the worker streams breaks off where the origin's body did.
+  new RegExp(
+    String.raw`^exception = kj/compat/http\.c\+\+:\d+: disconnected: premature EOF in HTTP entity body; did not reach Content-Length; expectedLength = \d+; alreadyRead = \d+${STACK}`,
+  ),
+  // An origin that goes silent mid-page: the worker's idle limit (src/routes/proxy.ts
+  // withIdleLimit) errors the body it streams, and workerd reports the broken response pipe.
+  new RegExp(
+    String.raw`^uncaught exception; source = Uncaught \(in promise\); stack = Error: origin_stalled${STACK}`,
+  ),
   // The pool's runner socket closing at the end of a test file.
   new RegExp(
     String.raw`^exception = workerd/api/web-socket\.c\+\+:\d+: disconnected: WebSocket peer disconnected${STACK}`,

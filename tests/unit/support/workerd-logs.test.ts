@@ -24,6 +24,8 @@ describe('isExpectedWorkerdLog', () => {
     `exception = workerd/api/web-socket.c++:821: disconnected: WebSocket peer disconnected${STACK}`,
     'exception = workerd/api/web-socket.c++:821: disconnected: WebSocket peer disconnected',
     REFUSED,
+    `exception = kj/compat/http.c++:2064: disconnected: premature EOF in HTTP entity body; did not reach Content-Length; expectedLength = 9509; alreadyRead = 0${STACK}`,
+    `uncaught exception; source = Uncaught (in promise); stack = Error: origin_stalled${STACK}`,
     `console warning; message = Called .text() on an HTTP body which does not appear to be text. The body's Content-Type is "application/octet-stream". The result will probably be corrupted. Consider checking the Content-Type header before interpreting entities as text.${STACK}`,
   ])('drops %j', (entry) => {
     expect(isExpectedWorkerdLog(entry)).toBe(true);
@@ -45,6 +47,8 @@ describe('isExpectedWorkerdLog', () => {
     // The binding's refusal only when every frame is the binding's own.
     `${REFUSED}    at sendCode (file:///x/src/mail/cloudflare.ts:40:11)\n`,
     REFUSED.replace('SendEmailBinding.send', 'OurCode.send'),
+    'uncaught exception; source = Uncaught (in promise); stack = Error: origin_stalled_by_us\n',
+    `exception = kj/compat/http.c++:2064: disconnected: premature EOF in HTTP chunked body${STACK}`,
     '',
   ])('prints %j', (entry) => {
     expect(isExpectedWorkerdLog(entry)).toBe(false);
