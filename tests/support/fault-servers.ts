@@ -89,9 +89,7 @@ export async function startCountReporter(
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(read()));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listen(server);
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
