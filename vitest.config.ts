@@ -105,6 +105,7 @@ export default defineConfig({
   ],
   test: {
     globalSetup: ['./tests/global-setup.ts'],
+    setupFiles: ['./tests/support/openapi-tap-flush.ts'],
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/unit/**', 'tests/e2e/**', 'tests/examples/**', 'node_modules/**'],
     testTimeout: 20_000,

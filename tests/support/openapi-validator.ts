@@ -313,34 +313,56 @@ export async function startOpenApiValidator() {
     if (seen) seen.count += 1;
     else tally.disagreements.set(key, { count: 1, test });
   };
-  const server = createServer(async (req, res) => {
-    const counted = req.url === '/exchange';
-    let test: string | undefined;
-    if (counted) tally.received += 1;
+  /** One exchange the tap recorded: counted, checked, and its problems kept as disagreements. */
+  const take = (ex: Exchange): Verdict => {
+    tally.received += 1;
     try {
-      const body = await readBodyUpTo(req, 8 * 1024 * 1024, () => new Error('too large'));
-      const ex = JSON.parse(body) as Exchange;
-      test = ex.test;
-      if (counted && /^\/(_paywall|\.well-known\/)/.test(new URL(ex.url).pathname)) {
-        tally.apiReceived += 1;
-      }
+      if (/^\/(_paywall|\.well-known\/)/.test(new URL(ex.url).pathname)) tally.apiReceived += 1;
       const verdict = checker.check(ex);
-      if (counted) {
-        if (verdict.kind === 'site' || verdict.kind === 'docs') tally[verdict.kind] += 1;
-        if (verdict.kind === 'operation' || verdict.kind === 'unlisted') {
-          tally.checked += 1;
-          if (verdict.kind === 'unlisted') tally.unlisted += 1;
-          for (const problem of verdict.problems) {
-            disagree(`${verdict.operation} ${ex.status}: ${problem}`, ex.test);
-          }
+      if (verdict.kind === 'site' || verdict.kind === 'docs') tally[verdict.kind] += 1;
+      if (verdict.kind === 'operation' || verdict.kind === 'unlisted') {
+        tally.checked += 1;
+        if (verdict.kind === 'unlisted') tally.unlisted += 1;
+        for (const problem of verdict.problems) {
+          disagree(`${verdict.operation} ${ex.status}: ${problem}`, ex.test);
         }
       }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(verdict));
+      return verdict;
     } catch (error) {
-      // An exchange the validator could not check (unreadable, too large, check() threw) is a
+      // An exchange the validator could not check (unreadable, check() threw) is a
       // disagreement too: otherwise a broken validator would turn the whole check off silently.
-      if (counted) disagree(`validator error: ${String(error).slice(0, 200)}`, test);
+      disagree(`validator error: ${String(error).slice(0, 200)}`, ex.test);
+      throw error;
+    }
+  };
+  // POST /exchanges: the tap's batch (an array), each one counted and checked; a batch that
+  // cannot be read is a disagreement and a 400, which fails the test that sent it.
+  // POST /check: one exchange, checked and answered but not counted (a dry run).
+  const server = createServer(async (req, res) => {
+    try {
+      const body = await readBodyUpTo(req, 64 * 1024 * 1024, () => new Error('too large'));
+      let answer: unknown;
+      if (req.url === '/exchanges') {
+        const batch = JSON.parse(body) as Exchange[];
+        if (!Array.isArray(batch)) throw new Error('POST /exchanges takes an array');
+        let failed = 0;
+        for (const ex of batch) {
+          try {
+            take(ex);
+          } catch {
+            failed += 1;
+          }
+        }
+        answer = { taken: batch.length, failed };
+      } else {
+        answer = checker.check(JSON.parse(body) as Exchange);
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer));
+    } catch (error) {
+      if (req.url === '/exchanges') {
+        disagree(`validator error: ${String(error).slice(0, 200)}`);
+      }
       res.writeHead(400, { 'content-type': 'text/plain' });
       res.end(String(error));
     }
