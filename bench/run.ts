@@ -2,10 +2,11 @@ import { runAccessBench } from './access/run';
 import { runClientBench } from './client/run';
 import { runProxyBench } from './proxy/run';
 import { type BenchResults, writePerformanceDoc } from './support/performance-doc';
+import { runTrafficBench } from './traffic/run';
 
 /**
  * `npm run bench`: runs every bench in turn; `npm run bench -- proxy` (or `access`,
- * `client`) runs the named ones only. Then docs/performance.md is rewritten from the
+ * `client`, `traffic`) runs the named ones only. Then docs/performance.md is rewritten from the
  * results just printed (benches not run keep their last results), so the page never goes
  * stale. Missed goals are printed (PASS/FAIL), not turned into an exit code, because a bench
  * on a noisy machine is evidence, not a gate; the exit code is non-zero only when a bench
@@ -15,6 +16,7 @@ const benches = {
   access: runAccessBench,
   proxy: runProxyBench,
   client: runClientBench,
+  traffic: runTrafficBench,
 } satisfies { [K in keyof BenchResults]-?: () => Promise<BenchResults[K]> };
 type BenchName = keyof typeof benches;
 const names = Object.keys(benches) as BenchName[];

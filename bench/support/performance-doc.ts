@@ -6,6 +6,8 @@ import { DECISION_OVER_FLOOR_GOAL, SUBSCRIBER_OVER_CONSTANT_GOAL } from '../acce
 import type { ClientBenchResult } from '../client/report';
 import type { ProxyBenchResult } from '../proxy/report';
 import { REWRITE_OVER_PASSTHROUGH_GOAL, row, TTFB_5MB_OVER_10KB_GOAL } from '../proxy/summary';
+import { trafficSection } from '../traffic/doc';
+import type { TrafficBenchResult } from '../traffic/report';
 import { fixed, type Goal } from './format';
 import { ROOT } from './wrangler';
 
@@ -23,6 +25,7 @@ export interface BenchResults {
   access?: AccessBenchResult | undefined;
   proxy?: ProxyBenchResult | undefined;
   client?: ClientBenchResult | undefined;
+  traffic?: TrafficBenchResult | undefined;
 }
 
 /** `fresh` holds this run's results; the other benches are read from their last results file. */
@@ -31,6 +34,7 @@ export function writePerformanceDoc(fresh: BenchResults): string {
     access: fresh.access ?? readResult<AccessBenchResult>('access'),
     proxy: fresh.proxy ?? readResult<ProxyBenchResult>('proxy'),
     client: fresh.client ?? readResult<ClientBenchResult>('client'),
+    traffic: fresh.traffic ?? readResult<TrafficBenchResult>('traffic'),
   };
   writeFileSync(PERFORMANCE_DOC, renderPerformanceDoc(results));
   execFileSync(
@@ -53,17 +57,24 @@ export function renderPerformanceDoc(r: BenchResults): string {
     '',
     '# Performance',
     '',
-    '`npm run bench` (about 3 minutes; `npm run bench -- access`, `-- proxy` or `-- client` for',
-    'one) measures side by side in one run on this machine, prints the results with a PASS or',
-    'FAIL per goal, writes them to `bench/results/`, and rewrites this page from them. A bench',
-    'that was not run keeps the section of its last run; each section names its date and commit.',
-    'Goals missed are reported, not hidden: a bench on a shared machine is evidence, not a gate.',
+    '`npm run bench` (about 6 minutes; `npm run bench -- access`, `-- proxy`, `-- client` or',
+    '`-- traffic` for one) measures side by side in one run on this machine, prints the results',
+    'with a PASS or FAIL per goal, writes them to `bench/results/`, and rewrites this page from',
+    'them. A bench that was not run keeps the section of its last run; each section names its',
+    'date and commit. Goals missed are reported, not hidden: a bench on a shared machine is',
+    'evidence, not a gate.',
     '',
     ...(r.access ? accessSection(r.access) : notMeasured('access', 'The access decision')),
     ...(r.proxy ? proxySection(r.proxy) : notMeasured('proxy', 'The proxy')),
     ...(r.client ? clientSection(r.client) : notMeasured('client', "The client's bundle")),
-    'Full tables: `bench/results/access.json`, `bench/results/proxy.json` and',
-    '`bench/results/client.json`.',
+    ...(r.traffic
+      ? trafficSection(r.traffic, {
+          measuredOn: measuredOn(r.traffic),
+          goals: goals(r.traffic.goals),
+        })
+      : notMeasured('traffic', 'Traffic: what the meter costs')),
+    'Full tables: `bench/results/access.json`, `bench/results/proxy.json`,',
+    '`bench/results/client.json` and `bench/results/traffic.json`.',
     '',
   ];
   return lines.flatMap(wrap).join('\n');
