@@ -51,8 +51,8 @@ export function trafficSection(
     ...columns().map(({ header, channel, mode }) => {
       const m = r.modes[mode.key][channel];
       return (
-        `- ${header}: answers ${tallyMix(m.replay.reasons)}; commands ${tallyMix(m.commandMix)}; ` +
-        `keys ${tallyMix(m.keysCreated)}.`
+        `- ${header}: answers ${tallyMix(m.replay.reasons)}; round trips by what they ran ` +
+        `${tallyMix(m.callShapes)}; keys ${tallyMix(m.keysCreated)}.`
       );
     }),
     '',

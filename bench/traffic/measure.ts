@@ -20,6 +20,11 @@ export interface ChannelMeasure {
   evalFallbacks: number;
   /** Commands by name: upper case from a client, lower case inside a script. */
   commandMix: Record<string, number>;
+  /**
+   * Round trips by what they ran, e.g. `EVALSHA scard sadd pexpireat`: a script runs
+   * atomically, so its commands follow its EVALSHA in MONITOR's feed with nothing between.
+   */
+  callShapes: Record<string, number>;
   /** Keys the replay left under the prefix, by kind (`meter`, …). */
   keysCreated: Record<string, number>;
 }
@@ -49,18 +54,32 @@ export async function measureChannel(
     roundTrips: lines.filter((l) => l.source !== 'lua').length,
     evalFallbacks: stack.monitor.evalFallbacks - fallbacksBefore,
     commandMix: commandMix(lines),
+    callShapes: callShapes(lines),
     keysCreated,
   };
 }
 
+/** Upper case from a client, lower case inside a script (as the access bench prints them). */
+const label = (line: MonitorLine) => {
+  const name = line.args[0] ?? '?';
+  return line.source === 'lua' ? name.toLowerCase() : name.toUpperCase();
+};
+
 function commandMix(lines: MonitorLine[]): Record<string, number> {
   const mix: Record<string, number> = {};
-  for (const line of lines) {
-    const name = line.args[0] ?? '?';
-    const label = line.source === 'lua' ? name.toLowerCase() : name.toUpperCase();
-    mix[label] = (mix[label] ?? 0) + 1;
-  }
+  for (const line of lines) mix[label(line)] = (mix[label(line)] ?? 0) + 1;
   return mix;
+}
+
+function callShapes(lines: MonitorLine[]): Record<string, number> {
+  const calls: string[][] = [];
+  for (const line of lines) {
+    if (line.source !== 'lua' || calls.length === 0) calls.push([label(line)]);
+    else calls[calls.length - 1]?.push(label(line));
+  }
+  const shapes: Record<string, number> = {};
+  for (const call of calls) shapes[call.join(' ')] = (shapes[call.join(' ')] ?? 0) + 1;
+  return shapes;
 }
 
 /**

@@ -84,12 +84,14 @@ export function printReport(r: TrafficBenchResult): void {
     'Counted at redis-server with MONITOR (billed = every command, those inside Lua included)',
     table(['', ...columns().map((c) => c.header)], costRows(r)),
     '',
-    ...columns().map(
-      ({ header, channel, mode }) =>
-        `${header}: ${tallyMix(r.modes[mode.key][channel].replay.reasons)}; commands ` +
-        `${tallyMix(r.modes[mode.key][channel].commandMix)}; keys ${tallyMix(r.modes[mode.key][channel].keysCreated)}; ` +
-        `EVAL fallbacks ${r.modes[mode.key][channel].evalFallbacks}; ${fixed(r.modes[mode.key][channel].replay.seconds, 1)} s`,
-    ),
+    ...columns().map(({ header, channel, mode }) => {
+      const m = r.modes[mode.key][channel];
+      return (
+        `${header}: ${tallyMix(m.replay.reasons)}; commands ${tallyMix(m.commandMix)}; ` +
+        `round trips ${tallyMix(m.callShapes)}; keys ${tallyMix(m.keysCreated)}; ` +
+        `EVAL fallbacks ${m.evalFallbacks}; ${fixed(m.replay.seconds, 1)} s`
+      );
+    }),
     '',
     'Goals',
     goalsTable(r.goals),
