@@ -52,7 +52,7 @@ export function trafficSection(
       const m = r.modes[mode.key][channel];
       return (
         `- ${header}: answers ${tallyMix(m.replay.reasons)}; round trips by what they ran ` +
-        `${tallyMix(m.callShapes)}; keys ${tallyMix(m.keysCreated)}.`
+        `${shapes(m.callShapes)}; keys ${tallyMix(m.keysCreated)}.`
       );
     }),
     '',
@@ -66,4 +66,14 @@ export function trafficSection(
     '',
     ...page.goals,
   ];
+}
+
+/** `EVALSHA scard sadd` × 1,310, most frequent first. */
+function shapes(byShape: Record<string, number>): string {
+  return (
+    Object.entries(byShape)
+      .sort(([, a], [, b]) => b - a)
+      .map(([shape, n]) => `\`${shape}\` × ${n.toLocaleString('en-US')}`)
+      .join(', ') || 'none'
+  );
 }
