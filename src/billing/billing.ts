@@ -60,8 +60,8 @@ const NO_GRACE = { pastDueGraceDays: 0 };
 const MAX_CUSTOMERS_PER_ADDRESS = 20;
 
 export function createBilling(deps: {
-  /** The SDK client, built on first use (an isolate that only meters never needs it). */
-  stripe: () => Stripe;
+  /** The SDK client, imported and built on first use (a metering-only isolate never needs it). */
+  stripe: () => Promise<Stripe>;
   /** STRIPE_WEBHOOK_SECRET: the signing secrets of our webhook endpoint. */
   webhookSecrets: readonly string[];
   store: SubscriberStore;
@@ -92,7 +92,7 @@ export function createBilling(deps: {
   };
 
   const syncSubscription = async (subscriptionId: string, strict: boolean) => {
-    const sub = await stripe().subscriptions.retrieve(subscriptionId);
+    const sub = await (await stripe()).subscriptions.retrieve(subscriptionId);
     const subscriberId = await subscriberIdFor(sub.id);
     const ok = await admitted(ownership(sub.metadata, deploymentId), subscriberId, strict);
     if (!ok) return null;
@@ -101,7 +101,7 @@ export function createBilling(deps: {
   };
 
   const syncPayment = async (paymentIntentId: string, strict: boolean) => {
-    const pi = await stripe().paymentIntents.retrieve(paymentIntentId, {
+    const pi = await (await stripe()).paymentIntents.retrieve(paymentIntentId, {
       expand: ['latest_charge'],
     });
     const subscriberId = await subscriberIdFor(pi.id);
@@ -111,7 +111,7 @@ export function createBilling(deps: {
     // Only a charge Stripe marks as disputed costs the extra call.
     const charge = typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
     const disputes = charge?.disputed
-      ? (await stripe().disputes.list({ payment_intent: pi.id, limit: 100 })).data
+      ? (await (await stripe()).disputes.list({ payment_intent: pi.id, limit: 100 })).data
       : [];
     const ctx = { subscriberId, previous: ok.previous, now, access: deps.access };
     return write(recordFromPayment(pi, ctx, disputes));
@@ -156,12 +156,15 @@ export function createBilling(deps: {
 
   return {
     ...sync,
-    createCheckout: (choice, request) =>
-      createCheckoutSession(stripe().checkout.sessions, choice, { ...request, deploymentId }),
+    createCheckout: async (choice, request) =>
+      createCheckoutSession((await stripe()).checkout.sessions, choice, {
+        ...request,
+        deploymentId,
+      }),
     async ourSession(sessionId) {
       let session: Stripe.Checkout.Session;
       try {
-        session = await stripe().checkout.sessions.retrieve(sessionId);
+        session = await (await stripe()).checkout.sessions.retrieve(sessionId);
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode === 404) return null;
         throw error;
@@ -169,7 +172,7 @@ export function createBilling(deps: {
       return ownership(session.metadata, deploymentId) === 'ours' ? session : null;
     },
     async portalUrl(customerId, returnUrl) {
-      const portal = await stripe().billingPortal.sessions.create({
+      const portal = await (await stripe()).billingPortal.sessions.create({
         customer: customerId,
         return_url: returnUrl,
       });
@@ -178,13 +181,17 @@ export function createBilling(deps: {
     async customerIdsByEmail(spellings) {
       const ids = new Set<string>();
       for (const email of new Set(spellings)) {
-        const page = await stripe().customers.list({ email, limit: MAX_CUSTOMERS_PER_ADDRESS });
+        const page = await (await stripe()).customers.list({
+          email,
+          limit: MAX_CUSTOMERS_PER_ADDRESS,
+        });
         for (const customer of page.data) ids.add(customer.id);
       }
       return [...ids];
     },
-    verifyEvent: (rawBody, signature) =>
-      verifyStripeEvent(stripe(), rawBody, signature, deps.webhookSecrets),
-    handleEvent: (event) => handleStripeEvent(event, sync, stripe().checkout.sessions),
+    verifyEvent: async (rawBody, signature) =>
+      verifyStripeEvent(await stripe(), rawBody, signature, deps.webhookSecrets),
+    handleEvent: async (event) =>
+      handleStripeEvent(event, sync, (await stripe()).checkout.sessions),
   };
 }

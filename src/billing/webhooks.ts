@@ -23,7 +23,7 @@ export async function verifyStripeEvent(
         signature,
         secret,
         SIGNATURE_TOLERANCE_SECONDS,
-        stripeCrypto,
+        await stripeCrypto(),
       );
     } catch {
       // try the next secret
