@@ -6,6 +6,8 @@ import {
 } from '../entitlements/resolve';
 import type { AccountsConfig } from '../identity/config';
 import { sessionPolicy } from '../identity/session';
+import { configFingerprint } from '../meter/carried';
+import { readCarried } from '../meter/carried-meter';
 import type { MeterConfig } from '../meter/config';
 import type { Meter, MeterResult } from '../meter/meter';
 import { type Reader, resolveReader, withoutAccount } from '../reader/reader';
@@ -26,7 +28,7 @@ export interface DecideDeps {
   config: {
     rules: readonly AccessRule[];
     onMeterFailure: DecisionInput['onMeterFailure'];
-    meter: Pick<MeterConfig, 'limit'>;
+    meter: MeterConfig;
     accounts: Pick<AccountsConfig, 'sessionDays' | 'registration'>;
   };
 }
@@ -93,7 +95,14 @@ export async function decide(
           ? { sessionId: r.accountSession, accountKey: r.accountKey }
           : undefined,
     });
-  let read = needsMeter ? await readMeter(reader) : null;
+  let read = !needsMeter
+    ? null
+    : carriesMeter(deps.config, reader)
+      ? await readCarriedMeter(deps, reader, input, now).then((carried) => {
+          reader = carried.reader;
+          return carried.result;
+        })
+      : await readMeter(reader);
   if (read && !read.ok && read.failure === 'signed_out') {
     // A second round trip, only for a device whose sign-in has ended: it is this browser again.
     reader = withoutAccount(reader);
@@ -130,6 +139,46 @@ export async function decide(
   // remember.
   const decision = input.consume ? verdict : asPeek(verdict);
   return { decision, reader, entitlement };
+}
+
+/**
+ * An anonymous browser's meter travels in its signed reader id (src/meter/carried-meter.ts)
+ * when the configuration allows it: calendar month only (a rolling window would need every
+ * read's time). Signed-in readers are metered in Redis from the first read, across devices.
+ */
+function carriesMeter(config: DecideDeps['config'], reader: Reader): boolean {
+  return (
+    config.meter.cookieState &&
+    config.meter.window.kind === 'calendar-month' &&
+    reader.subject.startsWith('r:')
+  );
+}
+
+async function readCarriedMeter(deps: DecideDeps, reader: Reader, input: DecideInput, now: Date) {
+  const { result, carried } = await readCarried(deps.meter, {
+    subject: reader.subject,
+    articleId: input.article.id,
+    consume: input.consume,
+    now,
+    limit: deps.config.meter.limit,
+    fresh: reader.issued,
+    carried: reader.carried,
+    fingerprint: await fingerprintOf(deps.config),
+  });
+  if (carried === undefined || carried === reader.carried) return { result, reader };
+  const id = await deps.readers.carrying(reader.rawId, carried);
+  return { result, reader: { ...reader, id, carried } };
+}
+
+const fingerprints = new WeakMap<object, Promise<string>>();
+/** What cached answers depend on: the meter and the rules (computed once per configuration). */
+function fingerprintOf(config: DecideDeps['config']): Promise<string> {
+  let fingerprint = fingerprints.get(config);
+  if (!fingerprint) {
+    fingerprint = configFingerprint({ meter: config.meter, rules: config.rules });
+    fingerprints.set(config, fingerprint);
+  }
+  return fingerprint;
 }
 
 /**

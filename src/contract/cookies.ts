@@ -14,8 +14,11 @@ export const SIGN_IN_COOKIE = '__Host-paywall_signin';
 /** Browsers cap cookie lifetimes at 400 days; the reader id lives that long. */
 export const READER_COOKIE_MAX_AGE_SECONDS = 400 * 86_400;
 
-/** The longest reader id the access API accepts (`reader.id`); ours are far shorter. */
-export const MAX_READER_ID_LENGTH = 256;
+/**
+ * The longest reader id the access API accepts (`reader.id`). Ours are 66 characters, or at
+ * most 400 when they carry the meter's state (src/meter/carried.ts).
+ */
+export const MAX_READER_ID_LENGTH = 512;
 
 /** The longest account cookie the access API accepts (`reader.account`); ours are 66 characters. */
 export const MAX_ACCOUNT_COOKIE_LENGTH = 256;

@@ -13,7 +13,15 @@ export type MeterOutcome = 'counted' | 'available' | 'already_read' | 'exhausted
  * handle it.
  */
 export type MeterResult =
-  | { ok: true; outcome: MeterOutcome; used: number; limit: number; resetsAt: Date }
+  | {
+      ok: true;
+      outcome: MeterOutcome;
+      used: number;
+      limit: number;
+      resetsAt: Date;
+      /** The whole counted set, when asked for (`members`) and the reader is at the limit. */
+      members?: string[] | undefined;
+    }
   | { ok: false; failure: 'timeout' | 'unavailable' };
 
 /** A read with an account session can also find the session ended: nothing was counted. */
@@ -24,7 +32,9 @@ export interface Meter {
    * Count (or, with consume false, peek at) one read of `articleId` by `subject`, against
    * `limit` when given (a registered reader's higher limit), else the configured one. With
    * `session`, only while that account session still names `accountKey` (checked in the same
-   * script); else `signed_out`, and nothing is counted.
+   * script); else `signed_out`, and nothing is counted. `pending` (calendar month only) is a
+   * first read the reader's id carried, recorded before the count; `members` asks for the
+   * counted set with an answer at the limit (src/meter/carried.ts).
    */
   read(
     subject: string,
@@ -34,13 +44,16 @@ export interface Meter {
       now: Date;
       limit?: number;
       session?: { sessionId: string; accountKey: string } | undefined;
+      pending?: string | undefined;
+      members?: boolean | undefined;
     },
   ): Promise<AccountMeterResult>;
   /**
    * Adds `from`'s reads in the current window to `to`'s (a reader registering carries the
-   * browser's count into the account). Throws when Redis fails: the caller decides.
+   * browser's count into the account), and `pending`, a first read the browser's id still
+   * carried (src/meter/carried.ts). Throws when Redis fails: the caller decides.
    */
-  adopt(from: string, to: string, now: Date): Promise<void>;
+  adopt(from: string, to: string, now: Date, pending?: string): Promise<void>;
 }
 
 const calendarScript = defineScript(CALENDAR_METER_SCRIPT);
@@ -55,11 +68,11 @@ export function createRedisMeter(deps: {
 }): Meter {
   const { window } = deps.meter;
   return {
-    async adopt(from, to, now) {
+    async adopt(from, to, now, pending) {
       const period = currentPeriod(window, now);
       const args =
         period.kind === 'calendar-month'
-          ? ['calendar', period.resetsAt.getTime(), now.getTime()]
+          ? ['calendar', period.resetsAt.getTime(), now.getTime(), pending ?? '']
           : ['rolling', period.windowMs, now.getTime()];
       await withDeadline(
         adoptScript.run(
@@ -70,7 +83,8 @@ export function createRedisMeter(deps: {
         deps.timeoutMs,
       );
     },
-    async read(subject, articleId, { consume, now, limit = deps.meter.limit, session }) {
+    async read(subject, articleId, opts) {
+      const { consume, now, limit = deps.meter.limit, session } = opts;
       const period = currentPeriod(window, now);
       const keys = [deps.keys.meter(period.id, subject)];
       const guard: string[] = [];
@@ -85,6 +99,8 @@ export function createRedisMeter(deps: {
               limit,
               consume ? 1 : 0,
               period.resetsAt.getTime(),
+              opts.pending ?? '',
+              opts.members ? 1 : 0,
               ...guard,
             ])
           : rollingScript.run(deps.redis, keys, [
@@ -113,7 +129,14 @@ export function createRedisMeter(deps: {
         period.kind === 'calendar-month'
           ? period.resetsAt
           : rollingResetsAt(parsed.oldestMs || null, period.windowMs, now);
-      return { ok: true, outcome: parsed.outcome, used: parsed.used, limit, resetsAt };
+      return {
+        ok: true,
+        outcome: parsed.outcome,
+        used: parsed.used,
+        limit,
+        resetsAt,
+        members: parsed.members,
+      };
     },
   };
 }
@@ -128,14 +151,17 @@ const OUTCOMES: ReadonlySet<string> = new Set<MeterOutcome>([
 /** The script's reply crosses a network boundary: check its shape rather than trust it. */
 function parseReply(
   raw: unknown,
-): { outcome: MeterOutcome; used: number; oldestMs: number } | null {
-  if (!Array.isArray(raw) || raw.length !== 3) return null;
-  const [outcome, used, oldestMs] = raw as unknown[];
+): { outcome: MeterOutcome; used: number; oldestMs: number; members?: string[] } | null {
+  if (!Array.isArray(raw) || (raw.length !== 3 && raw.length !== 4)) return null;
+  const [outcome, used, oldestMs, members] = raw as unknown[];
   if (typeof outcome !== 'string' || !OUTCOMES.has(outcome)) return null;
   const usedN = Number(used);
   const oldestN = Number(oldestMs);
   if (!Number.isInteger(usedN) || usedN < 0 || !Number.isFinite(oldestN)) return null;
-  return { outcome: outcome as MeterOutcome, used: usedN, oldestMs: oldestN };
+  const parsed = { outcome: outcome as MeterOutcome, used: usedN, oldestMs: oldestN };
+  if (members === undefined) return parsed;
+  if (!Array.isArray(members) || !members.every((m) => typeof m === 'string')) return null;
+  return { ...parsed, members: members as string[] };
 }
 
 function isAbort(error: unknown): boolean {

@@ -12,6 +12,9 @@
  * in a window that has already begun: EVALSHA + SCARD + SADD (counted / already read)
  * or EVALSHA + SCARD + SISMEMBER (exhausted / re-read at the limit) = 3. The first read of a
  * window adds one PEXPIREAT, set in the same script so a set can never outlive its month.
+ * A reader whose id carries the meter (src/meter/carried.ts) reaches Redis only for a new
+ * article under the limit: its first return adds SADD + PEXPIREAT (the carried first read),
+ * and the answer that reaches the limit adds one SMEMBERS; everything else costs nothing.
  * SCARD runs first because it alone decides which of the cheap paths applies.
  * A signed-in device's read adds one GET (its session, SESSION_GUARD).
  */
@@ -28,11 +31,29 @@ if #KEYS > 1 and redis.call('GET', KEYS[2]) ~= ARGV[#ARGV] then
 end
 `;
 
-/** KEYS[1] = set of article ids; ARGV = article id, limit, consume (1|0), expire-at ms. */
+/**
+ * KEYS[1] = set of article ids; ARGV = article id, limit, consume (1|0), expire-at ms,
+ * pending article id ('' for none), members wanted (1|0).
+ *
+ * `pending` is the first read of a reader whose id carried it (src/meter/carried.ts): it was
+ * granted without Redis, and is recorded here, before the count, whatever else happens; the
+ * SADD that creates the set also starts its expiry. With `members` = 1, an answer at or over
+ * the limit also returns the whole set (one SMEMBERS), which the reader's id then lists so
+ * that a walled reader's next articles are answered without Redis.
+ */
 export const CALENDAR_METER_SCRIPT = `${SESSION_GUARD}
 local key, article = KEYS[1], ARGV[1]
 local limit = tonumber(ARGV[2])
+if ARGV[5] ~= '' and redis.call('SADD', key, ARGV[5]) == 1 then
+  redis.call('PEXPIREAT', key, ARGV[4])
+end
 local used = redis.call('SCARD', key)
+local function answer(outcome, n)
+  if ARGV[6] == '1' and n >= limit then
+    return {outcome, n, 0, redis.call('SMEMBERS', key)}
+  end
+  return {outcome, n, 0}
+end
 if used < limit then
   if ARGV[3] ~= '1' then
     if used > 0 and redis.call('SISMEMBER', key, article) == 1 then
@@ -46,12 +67,12 @@ if used < limit then
   if used == 0 then
     redis.call('PEXPIREAT', key, ARGV[4])
   end
-  return {'counted', used + 1, 0}
+  return answer('counted', used + 1)
 end
 if redis.call('SISMEMBER', key, article) == 1 then
-  return {'already_read', used, 0}
+  return answer('already_read', used)
 end
-return {'exhausted', used, 0}
+return answer('exhausted', used)
 `;
 
 /**
@@ -86,7 +107,8 @@ return {'counted', used + 1, oldest()}
 /**
  * A browser's reads become an account's when the reader registers: KEYS[1] = the browser's
  * meter key, KEYS[2] = the account's, same window. ARGV = 'calendar'|'rolling', expire-at ms
- * (calendar) or window ms (rolling), now ms. Set members are unique, so an article read on
+ * (calendar) or window ms (rolling), now ms, and (calendar) the first read the browser's id
+ * still carried ('' for none: src/meter/carried.ts). Set members are unique, so an article read on
  * both counts once; a rolling read keeps its earliest time. Returns the account's count.
  * Plain commands only (no SUNIONSTORE), so it also runs on upstash-local's embedded backend.
  */
@@ -95,6 +117,7 @@ local from, to = KEYS[1], KEYS[2]
 if ARGV[1] == 'calendar' then
   local reads = redis.call('SMEMBERS', from)
   for i = 1, #reads do redis.call('SADD', to, reads[i]) end
+  if ARGV[4] ~= nil and ARGV[4] ~= '' then redis.call('SADD', to, ARGV[4]) end
   local used = redis.call('SCARD', to)
   if used > 0 then redis.call('PEXPIREAT', to, ARGV[2]) end
   return used

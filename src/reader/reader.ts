@@ -13,6 +13,8 @@ export interface Reader {
   rawId: string;
   /** True when the caller's id was missing, forged or never issued, and we made a new one. */
   issued: boolean;
+  /** The meter state the signed id carries (src/meter/carried.ts decodes it), if any. */
+  carried?: string | undefined;
   /**
    * The meter's subject, one person where we know one: the site's signed-in user (`u:`),
    * else the account signed in on this device (`a:`), else this browser (`r:`).
@@ -50,11 +52,13 @@ export async function resolveReader(
   /** How old an account cookie may be (`accounts.sessionDays`), measured at `now`. */
   accountPolicy: { now: Date; maxAgeSeconds: number },
 ): Promise<Reader> {
-  const verified = input.id === undefined ? null : await signer.verify(input.id);
+  const verified = input.id === undefined ? null : await signer.openId(input.id);
   const reader =
     verified !== null && input.id !== undefined
-      ? { id: input.id, rawId: verified, issued: false }
-      : await signer.issue().then(({ token, id }) => ({ id: token, rawId: id, issued: true }));
+      ? { id: input.id, rawId: verified.id, issued: false, carried: verified.state }
+      : await signer
+          .issue()
+          .then(({ token, id }) => ({ id: token, rawId: id, issued: true, carried: undefined }));
   // A signed-in user is metered as one person across devices; their id is stored only as
   // an HMAC pseudonym.
   const userKey = input.userId ? await signer.pseudonym(input.userId) : undefined;
@@ -69,6 +73,7 @@ export async function resolveReader(
     id: reader.id,
     rawId: reader.rawId,
     issued: reader.issued,
+    carried: reader.carried,
     subject,
     userKey,
     accountKey,

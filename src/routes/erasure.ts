@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { MAX_READER_ID_LENGTH } from '../contract/cookies';
 import { AppError } from '../errors';
 import { requireSiteApiKey } from '../http/api-key';
 import { limitBody } from '../http/body-limit';
@@ -15,7 +16,7 @@ const EraseReaderSchema = z
     readerId: z
       .string()
       .min(1)
-      .max(200)
+      .max(MAX_READER_ID_LENGTH)
       .openapi({ description: 'The signed reader id the access API answered as `reader.id`.' }),
   })
   .strict()

@@ -142,7 +142,8 @@ async function articleResponse(
   c.res = response;
   // A page that was not counted leaves no cookie behind either.
   if (!complete) return c.res;
-  if (reader.issued) setReaderCookie(c, reader.id);
+  // A new id, or the same one carrying a new meter state (src/meter/carried.ts).
+  if (reader.id !== readCookie(c, 'paywall_rid')) setReaderCookie(c, reader.id);
   if ('entitlement' in entitlement && entitlement.entitlement.newToken) {
     setEntitlementCookie(
       c,

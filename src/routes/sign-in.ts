@@ -31,6 +31,7 @@ import {
 import { findSupporter } from '../identity/supporters';
 import { logEvent } from '../log';
 import { composeSignInCode } from '../mail/sign-in-code';
+import { pendingRead } from '../meter/carried';
 import { formErrorResponseDoc } from '../schemas/error';
 import type { Services } from '../services';
 
@@ -353,9 +354,10 @@ async function signIn(c: Context<AppEnv>, key: string, intent: Intent, returnTo:
   );
   if (created && registration) {
     // Registering carries this browser's reads into the account: "N more", not a fresh meter.
-    const browser = await browserReaderId(c);
+    const browser = await browserReader(c);
     if (browser) {
-      await services.meter.adopt(`r:${browser}`, `a:${key}`, now).catch(() => {
+      const pending = pendingRead(browser.state, now);
+      await services.meter.adopt(`r:${browser.id}`, `a:${key}`, now, pending).catch(() => {
         logEvent('warn', 'meter_adopt_failed');
       });
     }
@@ -403,9 +405,10 @@ async function pendingSignIn(c: Context<AppEnv>): Promise<{ key: string; nonce: 
   return key && nonce && extra === undefined ? { key, nonce } : null;
 }
 
-async function browserReaderId(c: Context<AppEnv>): Promise<string | null> {
+/** This browser's reader id, and the meter state it carries (src/meter/carried.ts). */
+async function browserReader(c: Context<AppEnv>) {
   const token = readCookie(c, 'paywall_rid');
-  return token === undefined ? null : c.var.services.readers.verify(token);
+  return token === undefined ? null : c.var.services.readers.openId(token);
 }
 
 function randomNonce(): string {

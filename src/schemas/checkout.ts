@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { MAX_READER_ID_LENGTH } from '../contract/cookies';
 
 /**
  * Plan ids come from the deployment's OFFERS configuration, read at request time, so they
@@ -28,7 +29,7 @@ export const CheckoutJsonSchema = z
       .max(512)
       .optional()
       .openapi({ description: 'Same-site relative path, e.g. /2026/11/story' }),
-    readerId: z.string().max(256).optional(),
+    readerId: z.string().max(MAX_READER_ID_LENGTH).optional(),
     userId: z.string().min(1).max(256).optional(),
   })
   .refine(

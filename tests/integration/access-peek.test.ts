@@ -150,10 +150,15 @@ const standings: [string, () => Promise<{ response: Response }>, string, string]
     'verified_crawler',
   ],
   [
+    // A reader who has read before: a new reader's peek needs no Redis (src/meter/carried.ts).
     'the meter down, failing open',
     async () => ({
       response: await withBindings({ UPSTASH_REDIS_REST_URL: env.TEST_CLOSED_URL })(
-        accessRequest({ article: { id: articleId() }, consume: false }),
+        accessRequest({
+          article: { id: articleId() },
+          reader: { id: await readerWith(1) },
+          consume: false,
+        }),
       ),
     }),
     'granted',
@@ -165,7 +170,13 @@ const standings: [string, () => Promise<{ response: Response }>, string, string]
       response: await withBindings({
         UPSTASH_REDIS_REST_URL: env.TEST_CLOSED_URL,
         PAYWALL_CONFIG: { onMeterFailure: 'closed' },
-      })(accessRequest({ article: { id: articleId() }, consume: false })),
+      })(
+        accessRequest({
+          article: { id: articleId() },
+          reader: { id: await readerWith(1) },
+          consume: false,
+        }),
+      ),
     }),
     'denied',
     'degraded',

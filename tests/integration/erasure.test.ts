@@ -117,7 +117,8 @@ describe('DELETE /_paywall/v1/readers', () => {
     const after = (await (
       await iso.fetcher(accessRequest({ article: { id: articleId() }, reader: { id: readerId } }))
     ).json()) as AccessBody;
-    expect(after.reader.id).toBe(readerId);
+    // The same reader (its signed id now carries a new meter state: src/meter/carried.ts).
+    expect(after.reader.id.slice(0, 22)).toBe(readerId.slice(0, 22));
     expect(after.meter?.used).toBe(1);
   }, 60_000);
 

@@ -356,7 +356,11 @@ describe('Redis fails: sign-in fails closed, metered reading carries on', () => 
       form('/_paywall/v1/sign-in/verify', { code: '123456', returnTo: '/' }, { jar: verify }),
     );
     expect(v.status).toBe(400); // no pending sign-in this worker signed: refused before Redis
-    const article = await down(page(ARTICLES[0]?.path ?? ''));
+    // A reader who has read before (a new one's first read needs no Redis: src/meter/carried.ts).
+    const reader = new CookieJar();
+    reader.take(await iso.fetcher(page(ARTICLES[1]?.path ?? '', reader)));
+    expect(reader.get('__Host-paywall_rid')).toBeTruthy();
+    const article = await down(page(ARTICLES[0]?.path ?? '', reader));
     expect(article.status).toBe(200);
     expect(article.headers.get('paywall-degraded')).toMatch(/^meter-/);
   });

@@ -6,7 +6,11 @@ const rulesOf = (rules: unknown) => paywallConfigSchema.parse({ rules }).rules;
 describe('paywall configuration defaults', () => {
   it('are those of docs/configuration.md', () => {
     const config = paywallConfigSchema.parse({});
-    expect(config.meter).toEqual({ limit: 3, window: { kind: 'calendar-month' } });
+    expect(config.meter).toEqual({
+      limit: 3,
+      window: { kind: 'calendar-month' },
+      cookieState: true,
+    });
     expect(config.leadParagraphs).toBe(2);
     expect(config.onMeterFailure).toBe('open');
   });

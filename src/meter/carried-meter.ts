@@ -1,0 +1,106 @@
+import {
+  articleHash,
+  type CarriedMeter,
+  decodeCarried,
+  encodeCarried,
+  MAX_LISTED,
+  pendingFits,
+  periodStamp,
+} from './carried';
+import type { AccountMeterResult, Meter } from './meter';
+import { calendarMonth } from './period';
+
+export interface CarriedReadInput {
+  /** An anonymous browser's subject (`r:…`): signed-in readers are metered in Redis only. */
+  subject: string;
+  articleId: string;
+  consume: boolean;
+  now: Date;
+  limit: number;
+  /** The reader id was issued with this request: nothing can have been counted for it. */
+  fresh: boolean;
+  /** The state the reader's signed id carries (src/meter/carried.ts), if any. */
+  carried: string | undefined;
+  /** The configuration fingerprint cached answers must have been made under. */
+  fingerprint: string;
+}
+
+export interface CarriedReadResult {
+  result: AccountMeterResult;
+  /** The state to carry from now on (encoded); undefined when there is none to carry. */
+  carried: string | undefined;
+}
+
+/**
+ * One read of a calendar-month meter by an anonymous reader whose id carries the meter's
+ * state. Answers without Redis only what the state proves: a new id's first read, a re-read of
+ * an article it lists, a new article once it says the reader is walled (with the whole counted
+ * set listed). Anything else is the Redis meter's answer, with a carried first read recorded
+ * in the same script. What replaying an old state can and cannot do: docs/security.md.
+ */
+export async function readCarried(
+  meter: Pick<Meter, 'read'>,
+  input: CarriedReadInput,
+): Promise<CarriedReadResult> {
+  const period = calendarMonth(input.now);
+  const stamp = periodStamp(period.id);
+  const resetsAt = period.resetsAt;
+  const hash = await articleHash(input.articleId);
+  const decoded = decodeCarried(input.carried);
+  const state = decoded?.period === stamp ? decoded : undefined;
+  const answers = state?.config === input.fingerprint ? state : undefined;
+  const local = (outcome: 'counted' | 'available' | 'already_read' | 'exhausted', used: number) =>
+    ({ ok: true, outcome, used, limit: input.limit, resetsAt }) as const;
+
+  if (answers?.read.includes(hash)) {
+    return { result: local('already_read', answers.used), carried: input.carried };
+  }
+  if (answers?.exhausted && answers.used >= input.limit) {
+    return { result: local('exhausted', answers.used), carried: input.carried };
+  }
+  if (input.fresh && input.limit >= 1) {
+    if (!input.consume) return { result: local('available', 0), carried: undefined };
+    if (pendingFits(input.articleId)) {
+      const first: CarriedMeter = {
+        config: input.fingerprint,
+        period: stamp,
+        used: 1,
+        exhausted: input.limit <= 1,
+        read: [hash],
+        pending: input.articleId,
+      };
+      return { result: local('counted', 1), carried: encodeCarried(first) };
+    }
+  }
+
+  const pending = state?.pending;
+  const result = await meter.read(input.subject, input.articleId, {
+    consume: input.consume,
+    now: input.now,
+    limit: input.limit,
+    pending,
+    members: input.limit <= MAX_LISTED,
+  });
+  // Redis did not answer: the state stays as it was, its first read still to be recorded.
+  if (!result.ok) return { result, carried: input.carried };
+  const counted = result.outcome === 'counted' || result.outcome === 'already_read';
+  const known = new Set(answers?.read ?? []);
+  if (pending !== undefined) known.add(await articleHash(pending));
+  if (counted) known.add(hash);
+  let read = [...known];
+  let exhausted = false;
+  if (result.members !== undefined && result.members.length <= MAX_LISTED) {
+    // At the limit: the whole counted set, so a new article can be refused without asking.
+    read = await Promise.all(result.members.map(articleHash));
+    exhausted = result.used >= input.limit;
+  }
+  const next: CarriedMeter = {
+    config: input.fingerprint,
+    period: stamp,
+    used: result.used,
+    exhausted,
+    read: read.slice(-MAX_LISTED),
+    pending: undefined,
+  };
+  return { result, carried: encodeCarried(next) };
+}
