@@ -74,31 +74,35 @@ export async function readCarried(
   }
 
   const pending = state?.pending;
+  // What the id knows was counted this month (its list is a fact whatever the configuration):
+  // when the set turns out to be just that, the script need not send its members.
+  const known = new Set(state?.read ?? []);
+  if (pending !== undefined) known.add(await articleHash(pending));
+  const without = new Set(known);
+  without.delete(hash);
+  const withIt = new Set(known).add(hash);
   const result = await meter.read(input.subject, input.articleId, {
     consume: input.consume,
     now: input.now,
     limit: input.limit,
     pending,
-    members: input.limit <= MAX_LISTED,
+    members: input.limit <= MAX_LISTED ? { without: without.size, with: withIt.size } : undefined,
   });
   // Redis did not answer: the state stays as it was, its first read still to be recorded.
   if (!result.ok) return { result, carried: input.carried };
   const counted = result.outcome === 'counted' || result.outcome === 'already_read';
-  const known = new Set(answers?.read ?? []);
-  if (pending !== undefined) known.add(await articleHash(pending));
-  if (counted) known.add(hash);
-  let read = [...known];
-  let exhausted = false;
-  if (result.members !== undefined && result.members.length <= MAX_LISTED) {
-    // At the limit: the whole counted set, so a new article can be refused without asking.
+  let read = [...(counted ? withIt : without)];
+  let complete = read.length === result.used;
+  if (result.members !== undefined) {
+    // The whole counted set, so a new article can be refused without asking.
     read = await Promise.all(result.members.map(articleHash));
-    exhausted = result.used >= input.limit;
+    complete = true;
   }
   const next: CarriedMeter = {
     config: input.fingerprint,
     period: stamp,
     used: result.used,
-    exhausted,
+    exhausted: complete && result.used >= input.limit && read.length <= MAX_LISTED,
     read: read.slice(-MAX_LISTED),
     pending: undefined,
   };

@@ -34,7 +34,8 @@ export interface Meter {
    * `session`, only while that account session still names `accountKey` (checked in the same
    * script); else `signed_out`, and nothing is counted. `pending` (calendar month only) is a
    * first read the reader's id carried, recorded before the count; `members` asks for the
-   * counted set with an answer at the limit (src/meter/carried.ts).
+   * counted set with an answer at the limit, unless it has as many members as the id already
+   * knows of (`without` this article for a refusal, `with` it otherwise: src/meter/carried.ts).
    */
   read(
     subject: string,
@@ -45,7 +46,7 @@ export interface Meter {
       limit?: number;
       session?: { sessionId: string; accountKey: string } | undefined;
       pending?: string | undefined;
-      members?: boolean | undefined;
+      members?: { without: number; with: number } | undefined;
     },
   ): Promise<AccountMeterResult>;
   /**
@@ -100,7 +101,8 @@ export function createRedisMeter(deps: {
               consume ? 1 : 0,
               period.resetsAt.getTime(),
               opts.pending ?? '',
-              opts.members ? 1 : 0,
+              opts.members?.without ?? -1,
+              opts.members?.with ?? -1,
               ...guard,
             ])
           : rollingScript.run(deps.redis, keys, [

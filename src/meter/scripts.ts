@@ -13,8 +13,10 @@
  * or EVALSHA + SCARD + SISMEMBER (exhausted / re-read at the limit) = 3. The first read of a
  * window adds one PEXPIREAT, set in the same script so a set can never outlive its month.
  * A reader whose id carries the meter (src/meter/carried.ts) reaches Redis only for a new
- * article under the limit: its first return adds SADD + PEXPIREAT (the carried first read),
- * and the answer that reaches the limit adds one SMEMBERS; everything else costs nothing.
+ * article under the limit: its first return is EVALSHA + EXISTS + SADD + PEXPIREAT (the set
+ * made of the carried first read and this one), and the answer that reaches the limit adds an
+ * SMEMBERS only when the id does not already know every counted article; re-reads and a
+ * walled reader's new articles cost nothing.
  * SCARD runs first because it alone decides which of the cheap paths applies.
  * A signed-in device's read adds one GET (its session, SESSION_GUARD).
  */
@@ -33,27 +35,38 @@ end
 
 /**
  * KEYS[1] = set of article ids; ARGV = article id, limit, consume (1|0), expire-at ms,
- * pending article id ('' for none), members wanted (1|0).
+ * pending article id ('' for none), then two counts for the members check: how many counted
+ * articles the reader's id already knows of without this one, and with it (-1, -1: never
+ * return the members).
  *
  * `pending` is the first read of a reader whose id carried it (src/meter/carried.ts): it was
- * granted without Redis, and is recorded here, before the count, whatever else happens; the
- * SADD that creates the set also starts its expiry. With `members` = 1, an answer at or over
- * the limit also returns the whole set (one SMEMBERS), which the reader's id then lists so
- * that a walled reader's next articles are answered without Redis.
+ * granted without Redis, and is recorded here, before the count, whatever else happens. A
+ * reader's first return finds no set: one SADD makes it of the first read and this one, and
+ * one PEXPIREAT bounds it to the month. An answer at or over the limit also returns the
+ * whole set (one SMEMBERS), unless the id's known articles are already all of it (the counts
+ * match), so that the id can list every counted article and refuse new ones without Redis.
  */
 export const CALENDAR_METER_SCRIPT = `${SESSION_GUARD}
-local key, article = KEYS[1], ARGV[1]
+local key, article, pending = KEYS[1], ARGV[1], ARGV[5]
 local limit = tonumber(ARGV[2])
-if ARGV[5] ~= '' and redis.call('SADD', key, ARGV[5]) == 1 then
-  redis.call('PEXPIREAT', key, ARGV[4])
-end
-local used = redis.call('SCARD', key)
 local function answer(outcome, n)
-  if ARGV[6] == '1' and n >= limit then
+  local known = tonumber(ARGV[outcome == 'exhausted' and 6 or 7])
+  if known >= 0 and n >= limit and n ~= known then
     return {outcome, n, 0, redis.call('SMEMBERS', key)}
   end
   return {outcome, n, 0}
 end
+if pending ~= '' then
+  if ARGV[3] == '1' and limit >= 2 and redis.call('EXISTS', key) == 0 then
+    local n = redis.call('SADD', key, pending, article)
+    redis.call('PEXPIREAT', key, ARGV[4])
+    return answer(n == 2 and 'counted' or 'already_read', n)
+  end
+  if redis.call('SADD', key, pending) == 1 then
+    redis.call('PEXPIREAT', key, ARGV[4])
+  end
+end
+local used = redis.call('SCARD', key)
 if used < limit then
   if ARGV[3] ~= '1' then
     if used > 0 and redis.call('SISMEMBER', key, article) == 1 then

@@ -114,7 +114,10 @@ const AccessMeterSchema = z
   .nullable();
 
 const AccessReaderSchema = z.object({
-  id: z.string().openapi({ description: 'Signed reader id: store it in a cookie' }),
+  id: z.string().max(400).openapi({
+    description:
+      'Signed reader id: store it in a cookie and send it back as it is. It changes as it carries the meter (a new value after most reads), and is at most 400 characters.',
+  }),
   clearToken: z.boolean().openapi({
     description: 'The presented entitlement token is invalid or revoked: delete its cookie',
   }),

@@ -207,7 +207,9 @@ describe('readCarried answers alone only what the state proves', () => {
     const { meter, calls } = stubMeter();
     const first = await carried({ pending: 'a', read: [await articleHash('a')] });
     const out = await readCarried(meter, { ...base, articleId: 'b', fresh: false, carried: first });
-    expect(calls).toMatchObject([{ articleId: 'b', pending: 'a', members: true }]);
+    expect(calls).toMatchObject([
+      { articleId: 'b', pending: 'a', members: { without: 1, with: 2 } },
+    ]);
     expect(decodeCarried(out.carried)?.pending).toBeUndefined();
     await readCarried(meter, {
       ...base,
