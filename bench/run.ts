@@ -1,4 +1,5 @@
 import { runAccessBench } from './access/run';
+import { runBundleBench } from './bundle/run';
 import { runClientBench } from './client/run';
 import { runProxyBench } from './proxy/run';
 import { type BenchResults, writePerformanceDoc } from './support/performance-doc';
@@ -6,7 +7,7 @@ import { runTrafficBench } from './traffic/run';
 
 /**
  * `npm run bench`: runs every bench in turn; `npm run bench -- proxy` (or `access`,
- * `client`, `traffic`) runs the named ones only. Then docs/performance.md is rewritten from the
+ * `client`, `traffic`, `bundle`) runs the named ones only. Then docs/performance.md is rewritten from the
  * results just printed (benches not run keep their last results), so the page never goes
  * stale. Missed goals are printed (PASS/FAIL), not turned into an exit code, because a bench
  * on a noisy machine is evidence, not a gate; the exit code is non-zero only when a bench
@@ -17,6 +18,7 @@ const benches = {
   proxy: runProxyBench,
   client: runClientBench,
   traffic: runTrafficBench,
+  bundle: runBundleBench,
 } satisfies { [K in keyof BenchResults]-?: () => Promise<BenchResults[K]> };
 type BenchName = keyof typeof benches;
 const names = Object.keys(benches) as BenchName[];

@@ -3,6 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { AccessBenchResult } from '../access/report';
 import { DECISION_OVER_FLOOR_GOAL, SUBSCRIBER_OVER_CONSTANT_GOAL } from '../access/summary';
+import type { BundleBenchResult } from '../bundle/report';
+import { renderBundleSection } from '../bundle/section';
 import type { ClientBenchResult } from '../client/report';
 import type { ProxyBenchResult } from '../proxy/report';
 import { REWRITE_OVER_PASSTHROUGH_GOAL, row, TTFB_5MB_OVER_10KB_GOAL } from '../proxy/summary';
@@ -26,6 +28,7 @@ export interface BenchResults {
   proxy?: ProxyBenchResult | undefined;
   client?: ClientBenchResult | undefined;
   traffic?: TrafficBenchResult | undefined;
+  bundle?: BundleBenchResult | undefined;
 }
 
 /** `fresh` holds this run's results; the other benches are read from their last results file. */
@@ -35,6 +38,7 @@ export function writePerformanceDoc(fresh: BenchResults): string {
     proxy: fresh.proxy ?? readResult<ProxyBenchResult>('proxy'),
     client: fresh.client ?? readResult<ClientBenchResult>('client'),
     traffic: fresh.traffic ?? readResult<TrafficBenchResult>('traffic'),
+    bundle: fresh.bundle ?? readResult<BundleBenchResult>('bundle'),
   };
   writeFileSync(PERFORMANCE_DOC, renderPerformanceDoc(results));
   execFileSync(
@@ -57,8 +61,8 @@ export function renderPerformanceDoc(r: BenchResults): string {
     '',
     '# Performance',
     '',
-    '`npm run bench` (about 6 minutes; `npm run bench -- access`, `-- proxy`, `-- client` or',
-    '`-- traffic` for one) measures side by side in one run on this machine, prints the results',
+    '`npm run bench` (about 8 minutes; `npm run bench -- access`, `-- proxy`, `-- client`,',
+    '`-- traffic` or `-- bundle` for one) measures side by side in one run on this machine, prints the results',
     'with a PASS or FAIL per goal, writes them to `bench/results/`, and rewrites this page from',
     'them. A bench that was not run keeps the section of its last run; each section names its',
     'date and commit. Goals missed are reported, not hidden: a bench on a shared machine is',
@@ -73,8 +77,11 @@ export function renderPerformanceDoc(r: BenchResults): string {
           goals: goals(r.traffic.goals),
         })
       : notMeasured('traffic', 'Traffic: what the meter costs')),
+    ...(r.bundle
+      ? renderBundleSection(r.bundle).split('\n')
+      : notMeasured('bundle', 'The deployed bundle')),
     'Full tables: `bench/results/access.json`, `bench/results/proxy.json`,',
-    '`bench/results/client.json` and `bench/results/traffic.json`.',
+    '`bench/results/client.json`, `bench/results/traffic.json` and `bench/results/bundle.json`.',
     '',
   ];
   return lines.flatMap(wrap).join('\n');
