@@ -89,7 +89,8 @@ export async function readCarried(
     members: input.limit <= MAX_LISTED ? { without: without.size, with: withIt.size } : undefined,
   });
   // Redis did not answer: the state stays as it was, its first read still to be recorded.
-  if (!result.ok) return { result, carried: input.carried };
+  // A peek (a prefetch, a HEAD) changes nothing either, so it never rewrites the cookie.
+  if (!result.ok || !input.consume) return { result, carried: input.carried };
   const counted = result.outcome === 'counted' || result.outcome === 'already_read';
   let read = [...(counted ? withIt : without)];
   let complete = read.length === result.used;

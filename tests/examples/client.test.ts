@@ -94,7 +94,7 @@ describe('createPaywallClient', () => {
     // A real answer (a new reader, metered), not a fallback; the junk token is cleared.
     const { source, reason, failure } = result;
     expect({ source, reason, failure }).toEqual({ source: 'api', reason: 'metered' });
-    expect(result.setCookie).toContainEqual(expect.stringMatching(/^__Host-paywall_rid=[\w.-]+;/));
+    expect(result.setCookie).toContainEqual(expect.stringMatching(/^__Host-paywall_rid=[\w.~-]+;/));
     expect(result.setCookie).toContainEqual(
       expect.stringMatching(/^__Host-paywall_ent=; Max-Age=0;/),
     );
@@ -183,7 +183,7 @@ describe('createPaywallClient', () => {
     expect(result.source).toBe('api');
     expect(result.setCookie).toEqual([
       expect.stringMatching(
-        /^__Host-paywall_rid=[\w.-]+; Max-Age=34560000; Path=\/; Secure; HttpOnly; SameSite=Lax$/,
+        /^__Host-paywall_rid=[\w.~-]+; Max-Age=34560000; Path=\/; Secure; HttpOnly; SameSite=Lax$/,
       ),
     ]);
   });
