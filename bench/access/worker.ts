@@ -1,6 +1,5 @@
-import { parseEnv } from '../../src/env';
 import worker from '../../src/index';
-import { createRedisClient } from '../../src/redis/client';
+import { redisFloorFor } from '../support/redis-floor';
 import { CONSTANT_PATH, FLOOR_KEY_SUFFIX, REDIS_FLOOR_PATH } from './shared';
 
 /**
@@ -9,7 +8,8 @@ import { CONSTANT_PATH, FLOOR_KEY_SUFFIX, REDIS_FLOOR_PATH } from './shared';
  * and process, under the same load:
  *   POST /__bench/constant  a constant JSON body: the cost of HTTP through workerd;
  *   POST /__bench/redis     one bare @upstash/redis call, built exactly as the worker builds
- *                           its client: the physical floor for a metered decision;
+ *                           its client (bench/support/redis-floor.ts): the physical floor
+ *                           for a metered decision;
  *   anything else           delegated to the real worker.
  * The floors read the request body (the decision has to receive the same bytes) but do
  * not parse it: what differs from the decision is only the decision's own work.
@@ -18,27 +18,6 @@ const CONSTANT_BODY = JSON.stringify({ access: 'granted', reason: 'constant' });
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 type Bindings = Record<string, unknown>;
-type Floor = { call: () => Promise<unknown> };
-const floors = new WeakMap<object, Floor>();
-
-/** Built once per env object, like the real worker's services (src/index.ts). */
-function floorFor(env: Bindings): Floor {
-  let floor = floors.get(env);
-  if (!floor) {
-    const parsed = parseEnv(env);
-    if (!parsed.ok) throw new Error(`bad configuration: ${parsed.problems.join('; ')}`);
-    const { UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN, REDIS_TIMEOUT_MS } = parsed.env;
-    const redis = createRedisClient({
-      url: UPSTASH_REDIS_REST_URL,
-      token: UPSTASH_REDIS_REST_TOKEN,
-      timeoutMs: REDIS_TIMEOUT_MS,
-    });
-    const key = `${parsed.env.REDIS_KEY_PREFIX}${FLOOR_KEY_SUFFIX}`;
-    floor = { call: () => redis.get(key) };
-    floors.set(env, floor);
-  }
-  return floor;
-}
 
 export default {
   async fetch(request, env, ctx) {
@@ -50,7 +29,7 @@ export default {
     if (pathname === REDIS_FLOOR_PATH) {
       await request.arrayBuffer();
       try {
-        const value = await floorFor(env).call();
+        const value = await redisFloorFor(env, FLOOR_KEY_SUFFIX)();
         return new Response(JSON.stringify({ value }), { headers: JSON_HEADERS });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -34,6 +34,26 @@ export const rewrittenPage: PageCheck = (body, decision) => {
   };
 };
 
+/**
+ * A returning reader's re-read, answered by the meter in Redis (`already_read`): granted, the
+ * live prompt in place of the static box, whole; a re-read carries no meter notice
+ * (src/proxy/page.ts shows it only on the read that counted).
+ */
+export const returningPage: PageCheck = (body, decision) => {
+  if (decision !== 'granted; reason=already_read')
+    return { label: decision ?? 'no decision', ok: false };
+  const missing = [
+    ['prompt', `id="${PROMPT_ID}"`],
+    ['end', '</html>'],
+  ].filter(([, marker]) => !body.includes(marker ?? ''));
+  if (body.includes('class="support-box"')) missing.push(['static box still there', '']);
+  if (body.includes('class="pw-notice"')) missing.push(['no notice expected', '']);
+  if (missing.length > 0) {
+    return { label: `missing ${missing.map(([name]) => name).join(', ')}`, ok: false };
+  }
+  return { label: 'already read (Redis), prompt', ok: true };
+};
+
 /** The origin's page as the origin sent it: whole, nothing of ours in it. */
 export const untouchedPage: PageCheck = (body, decision) => {
   const ok =

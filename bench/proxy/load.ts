@@ -2,23 +2,34 @@ import autocannon from 'autocannon';
 import type { CpuMeter, CpuPerRequest } from '../access/cpu-groups';
 import { readProc } from '../support/cpu';
 import { answerTally, type LoadCounts } from '../support/load';
-import { gatedPage, type PageCheck, rewrittenPage, untouchedPage } from './checks';
-import { articleUrlPath, GATE_PREFIX, PASSTHROUGH_PREFIX } from './shared';
+import { gatedPage, type PageCheck, returningPage, rewrittenPage, untouchedPage } from './checks';
+import {
+  articleUrlPath,
+  GATE_PREFIX,
+  PASSTHROUGH_PREFIX,
+  READER_COOKIE,
+  REDIS_FLOOR_PREFIX,
+} from './shared';
 
 /**
- * One load run of one scenario with autocannon: the same GET of the same origin page, with
- * no cookie, through the rewriting proxy, through the gate without rewriting, or through the
- * pass-through floor (bench/proxy/worker.ts). No cookie means
- * every request is a new reader's first read: the worker signs a reader id, runs the meter
- * script once (granted, `metered`), and rewrites the page with the meter notice, the live
- * prompt and the paywall JSON-LD; a returning reader would send a cookie and pay an HMAC
- * check instead of a signature, with the same one meter call. Every body is checked.
+ * One load run of one scenario with autocannon: the same GET of the same origin page through
+ * the rewriting proxy, through the gate without rewriting, or through one of the two floors
+ * (bench/proxy/worker.ts). Every body is checked. Two kinds of reader:
+ *   - no cookie (rewrite, gate): every request is a new reader's first read; the worker signs
+ *     a reader id and carries the first read in it (src/meter/carried.ts): no Redis command.
+ *     Its floor is the ungated pass-through.
+ *   - a returning reader (returning): each request sends one of a pool of reader ids with no
+ *     carried state whose article is already counted in Redis (bench/proxy/readers.ts), so
+ *     the meter script runs once (`already_read`) and the page is rewritten with the live
+ *     prompt. Its floor is the same page passed through after one bare Redis call.
  */
 export interface Scenario {
-  key: 'rewrite' | 'gate' | 'passthrough';
+  key: 'rewrite' | 'returning' | 'gate' | 'redisFloor' | 'passthrough';
   label: string;
   path: (kb: number) => string;
   check: PageCheck;
+  /** Sends a returning reader's cookie, drawn per request from the pool. */
+  returning?: boolean;
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -29,10 +40,23 @@ export const SCENARIOS: Scenario[] = [
     check: rewrittenPage,
   },
   {
+    key: 'returning',
+    label: 'returning reader: meter in Redis, rewritten (prompt)',
+    path: articleUrlPath,
+    check: returningPage,
+    returning: true,
+  },
+  {
     key: 'gate',
     label: 'reference: decision, page passed through',
     path: (kb) => `${GATE_PREFIX}${articleUrlPath(kb)}`,
     check: gatedPage,
+  },
+  {
+    key: 'redisFloor',
+    label: 'floor: one bare Redis call, page passed through',
+    path: (kb) => `${REDIS_FLOOR_PREFIX}${articleUrlPath(kb)}`,
+    check: untouchedPage,
   },
   {
     key: 'passthrough',
@@ -61,23 +85,39 @@ export async function runLoad(
     round: number;
     cpu: CpuMeter;
     origin: { pid: number; requests: () => Promise<number> };
+    /** Signed reader ids whose article is already counted in Redis. */
+    readers: string[];
   },
 ): Promise<LoadRun> {
   const answers = answerTally();
   const originBefore = await opts.origin.requests();
   const originCpuBefore = readProc(opts.origin.pid)?.cpuMs ?? 0;
+  // identity: what workerd made, byte for byte; compression is the edge's job (see run.ts).
+  const headers = { 'accept-encoding': 'identity' };
+  const readers = opts.readers;
+  if (scenario.returning && readers.length === 0) throw new Error('no returning readers');
   const stopCpu = opts.cpu.start();
   const result = await autocannon({
     url: baseUrl,
     connections: opts.connections,
     duration: opts.seconds,
     timeout: 10,
-    // identity: what workerd made, byte for byte; compression is the edge's job (see run.ts).
-    headers: { 'accept-encoding': 'identity' },
+    headers,
     requests: [
       {
         method: 'GET',
         path: scenario.path(opts.kb),
+        ...(scenario.returning
+          ? {
+              setupRequest: (req: autocannon.Request) => ({
+                ...req,
+                headers: {
+                  ...headers,
+                  cookie: `${READER_COOKIE}=${readers[Math.floor(Math.random() * readers.length)]}`,
+                },
+              }),
+            }
+          : {}),
         onResponse: (status, body, _context, headers) =>
           answers.record(status, () => scenario.check(body, header(headers, 'paywall-decision'))),
       },

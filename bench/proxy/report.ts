@@ -19,6 +19,7 @@ export interface ProxyBenchResult {
     connections: number;
     seconds: number;
     rounds: number;
+    returningReaders: number;
     inspector: boolean;
     paywallConfig: unknown;
   };
@@ -38,7 +39,9 @@ export function printReport(r: ProxyBenchResult): void {
       `code ${r.code.commit}${r.code.srcDirty ? ' + uncommitted src/ changes' : ''}`,
     '',
     `Load: GET /bench/article?kb=${r.config.loadPageKb}, no cookie (each request a new reader's ` +
-      `first read), accept-encoding identity, ${r.config.connections} connections, ` +
+      `first read: no Redis command) or, for "returning", one of ${r.config.returningReaders} ` +
+      'reader ids with no carried state whose read is counted in Redis (one meter call, ' +
+      `already_read), accept-encoding identity, ${r.config.connections} connections, ` +
       `${r.config.rounds} interleaved rounds × ${r.config.seconds} s, median of rounds`,
     table(
       [
@@ -85,7 +88,17 @@ export function printReport(r: ProxyBenchResult): void {
     '',
     ...(
       [
-        ['rewrite / pass-through', load.ratios.rewriteOverPassthrough, '(the goal)'],
+        [
+          'rewrite / pass-through',
+          load.ratios.rewriteOverPassthrough,
+          '(a goal: no Redis command)',
+        ],
+        [
+          'returning / redis floor',
+          load.ratios.returningOverRedisFloor,
+          '(a goal: one Redis call in both)',
+        ],
+        ['redis floor / pass-through', load.ratios.redisFloorOverPassthrough, '(one Redis call)'],
         ['gate / pass-through   ', load.ratios.gateOverPassthrough, '(what the decision leaves)'],
         ['rewrite / gate        ', load.ratios.rewriteOverGate, '(the rewriting alone)'],
       ] as const

@@ -6,6 +6,7 @@ import { envNumber, machineInfo, runRounds } from '../support/load';
 import { workerdPids } from '../support/workerd';
 import { ROOT } from '../support/wrangler';
 import { runLoad, SCENARIOS } from './load';
+import { primeReturningReaders } from './readers';
 import { type ProxyBenchResult, printReport, writeJson } from './report';
 import { PAYWALL_CONFIG, startProxyStack } from './stack';
 import { measureStreaming } from './stream';
@@ -16,9 +17,11 @@ import { evaluateGoals, summariseLoad } from './summary';
  * bench/proxy/worker.ts (the real worker plus a pass-through floor):
  *   1. streaming: TTFB, time to <body>, total time and workerd's peak memory for 10 KB,
  *      1 MB and 5 MB article pages, one request at a time;
- *   2. throughput and latency of a granted, metered, rewritten read next to the same page
- *      passed through untouched (the floor) and gated without rewriting (decision only),
- *      interleaved in rounds so a shared machine's noise lands on all three alike.
+ *   2. throughput and latency of two rewritten reads next to their floors, interleaved in
+ *      rounds so a shared machine's noise lands on all five alike: a cookie-less first read
+ *      (granted, metered, no Redis command) next to the same page passed through untouched,
+ *      and gated without rewriting (decision only); a returning reader's read (the meter
+ *      asked in Redis) next to the same page passed through after one bare Redis call.
  * Streaming runs first, on a fresh heap, so the load phase's garbage does not hide growth.
  * Client and server both speak identity (no gzip) in the judged figures: locally miniflare
  * compresses text/html inside workerd, which in production is the edge's work after the
@@ -40,6 +43,8 @@ const CONFIG = {
   connections: envNumber('BENCH_PROXY_CONNECTIONS', 16),
   seconds: envNumber('BENCH_PROXY_SECONDS', 4),
   rounds: envNumber('BENCH_PROXY_ROUNDS', 4),
+  /** Reader ids the returning scenario draws from, each with its read counted in Redis. */
+  returningReaders: envNumber('BENCH_PROXY_READERS', 64),
   /** See bench/access/run.ts: the inspector costs CPU per subrequest production never pays. */
   inspector: process.env.BENCH_INSPECTOR === '1',
 };
@@ -72,7 +77,12 @@ export async function runProxyBench(): Promise<ProxyBenchResult> {
       port: stack.port,
       redis: stack.redisPid,
     });
-    const loadOpts = { ...CONFIG, kb: CONFIG.loadPageKb, cpu, origin: stack.origin };
+    console.log(`[bench] proxy: ${CONFIG.returningReaders} returning readers, one read each…`);
+    const readers = await primeReturningReaders(stack.url, {
+      count: CONFIG.returningReaders,
+      kb: CONFIG.loadPageKb,
+    });
+    const loadOpts = { ...CONFIG, kb: CONFIG.loadPageKb, cpu, origin: stack.origin, readers };
     console.log('[bench] proxy: warming up…');
     for (const scenario of SCENARIOS) {
       await runLoad(stack.url, scenario, { ...loadOpts, seconds: WARMUP_SECONDS, round: 0 });

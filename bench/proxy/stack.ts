@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { localDefaults } from '../../tools/dev/dev-vars';
+import { FLOOR_KEY_SUFFIX } from '../access/shared';
 import type { Cleanup } from '../support/cleanup';
 import { type OriginChild, startOriginChild } from '../support/origin';
 import { startUpstashChild } from '../support/upstash';
@@ -17,7 +18,7 @@ import { ARTICLE_PATH, PASSTHROUGH_PREFIX } from './shared';
 /**
  * Everything the proxy bench runs against, started once: the demo origin, upstash-local in
  * front of redis-server, and `wrangler dev` running bench/proxy/worker.ts (the real worker
- * plus the pass-through floor). Each piece registers its own shutdown with `cleanup`.
+ * plus its floors). Each piece registers its own shutdown with `cleanup`.
  */
 export interface ProxyStack {
   url: string;
@@ -30,8 +31,9 @@ export interface ProxyStack {
 }
 
 export const PAYWALL_CONFIG = {
-  // The default 3 per month: every measured read is a new reader's first, so the limit is
-  // never reached, and the notice reads as it would for a real reader.
+  // The default 3 per month: every measured read is a new reader's first, or a returning
+  // reader's re-read of the one article counted, so the limit is never reached, and the
+  // notice reads as it would for a real reader.
   meter: { limit: 3, window: { kind: 'calendar-month' } },
   // The generated bench article lives at /bench/article, outside the default /yyyy/mm/slug:
   // make it an article page so it is metered and rewritten like any other.
@@ -56,6 +58,9 @@ export async function startProxyStack(
     const n = await deleteKeys(redis, prefix);
     console.log(`[bench] deleted ${n} key(s) under ${prefix}`);
   });
+
+  // What the one-Redis-call floor GETs, as in the access bench; deleted with the run's keys.
+  await redis.set(`${prefix}${FLOOR_KEY_SUFFIX}`, 'floor', 'PX', 3_600_000);
 
   const upstash = await startUpstashChild(cleanup, { token, redisUrl: opts.redisUrl });
   const origin = await startOriginChild(cleanup);

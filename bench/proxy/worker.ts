@@ -1,22 +1,28 @@
 import { parseEnv } from '../../src/env';
 import worker from '../../src/index';
 import { originRequest } from '../../src/proxy/origin';
-import { GATE_PREFIX, PASSTHROUGH_PREFIX, SITE_API_KEY } from './shared';
+import { FLOOR_KEY_SUFFIX } from '../access/shared';
+import { redisFloorFor } from '../support/redis-floor';
+import { GATE_PREFIX, PASSTHROUGH_PREFIX, REDIS_FLOOR_PREFIX, SITE_API_KEY } from './shared';
 
 /**
- * Bench-only worker entry (never deployed: production's entry is src/index.ts). It adds two
+ * Bench-only worker entry (never deployed: production's entry is src/index.ts). It adds three
  * reference paths next to the real worker, in the same isolate, runtime and process:
  *   GET /__bench/passthrough/<path>  fetches <path> from ORIGIN_URL and returns the
  *                                    origin's response untouched, streamed: no decision,
- *                                    no rewriting (the floor);
+ *                                    no rewriting (the floor of an ungated page);
+ *   GET /__bench/redis-passthrough/<path>  the same, after one bare @upstash/redis call
+ *                                    (bench/support/redis-floor.ts, the access bench's floor)
+ *                                    made once the origin answered, where the proxy asks the
+ *                                    meter: the floor of any page that asks Redis;
  *   GET /__bench/gate/<path>         the same, plus the real decision for a new reader (the
  *                                    worker's own POST /_paywall/v1/access, called in
  *                                    process, consuming), taken after the origin answered as
  *                                    the proxy does: gating without rewriting;
  *   anything else                    the real worker (for articles: decide, then rewrite).
- * Both build their upstream request with the proxy's own `originRequest` and ask `fetch`
+ * All three build their upstream request with the proxy's own `originRequest` and ask `fetch`
  * for the same edge caching the proxy asks for article pages (`cacheEverything` with
- * `originCacheSeconds`), so all three fetch the origin the same way.
+ * `originCacheSeconds`), so all four fetch the origin the same way.
  */
 type Bindings = Record<string, unknown>;
 type Floor = { originUrl: string; cacheSeconds: number };
@@ -71,12 +77,26 @@ async function gate(request: Request, env: Bindings, ctx: ExecutionContext): Pro
   return new Response(origin.body, { status: origin.status, headers });
 }
 
+/** A failed Redis call is a 502, so the bench counts it as a failure, never as a fast page. */
+async function redisFloor(request: Request, env: Bindings): Promise<Response> {
+  const origin = await fetchOrigin(request, env, REDIS_FLOOR_PREFIX);
+  try {
+    await redisFloorFor(env, FLOOR_KEY_SUFFIX)();
+  } catch (error) {
+    await origin.body?.cancel();
+    const message = error instanceof Error ? error.message : String(error);
+    return new Response(`redis floor: ${message}`, { status: 502 });
+  }
+  return origin;
+}
+
 export default {
   fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith(`${PASSTHROUGH_PREFIX}/`)) {
       return fetchOrigin(request, env, PASSTHROUGH_PREFIX);
     }
+    if (pathname.startsWith(`${REDIS_FLOOR_PREFIX}/`)) return redisFloor(request, env);
     if (pathname.startsWith(`${GATE_PREFIX}/`)) return gate(request, env, ctx);
     return worker.fetch(request, env, ctx);
   },
