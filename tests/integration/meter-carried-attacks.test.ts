@@ -246,6 +246,26 @@ describe('attacks that still succeed', () => {
       await outage.restore();
     }
   });
+  // FINDING 5. The same gap as finding 1 on the operator's side: with `meter.cookieState`
+  // turned off mid-month, decide.ts's `carriesMeter` is false and every read goes through the
+  // plain Redis meter, so a first read still carried in a reader's id is never recorded
+  // (docs/architecture.md says it is "recorded all the same" on a configuration change).
+  // Steps: limit 3, cookieState on: read A with no id (id1 carries A, no key); switch
+  // PAYWALL_CONFIG to {meter: {cookieState: false}}; read B, C, D in order starting from id1:
+  // all three granted.
+  it.fails('turning cookieState off mid-month still records the first read an id carries', async () => {
+    const { prefix } = isolated();
+    const on = withBindings({ REDIS_KEY_PREFIX: prefix });
+    const off = withBindings({
+      REDIS_KEY_PREFIX: prefix,
+      PAYWALL_CONFIG: { meter: { cookieState: false } },
+    });
+    const model = new Model(3);
+    let id = (await agree(on, model, articleId(), undefined, 'A, carried')).reader.id;
+    for (const label of ['B', 'C', 'D']) {
+      id = (await agree(off, model, articleId(), id, `${label} with cookieState off`)).reader.id;
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
