@@ -6,10 +6,10 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i;
 
 /**
  * `Authorization: Bearer <site API key>`. Several keys may be live at once so a site can
- * rotate without downtime. Keys are compared as SHA-256 digests: equal-length values, so
- * the comparison's timing says nothing about the key, and every configured key is compared
- * (no early exit), so it says nothing about which key nearly matched either. The
- * configured keys are hashed once per isolate; a request costs one digest.
+ * rotate without downtime. The comparison takes the same time whatever the presented value
+ * holds: every configured key is compared (no early exit), each over the same fixed number
+ * of bytes, so its timing says nothing about a key, which key nearly matched, or how long a
+ * key is. It is synchronous and needs no digest: a decision pays it on every request.
  */
 export function requireSiteApiKey() {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -23,7 +23,7 @@ export function requireSiteApiKey() {
         },
       );
     }
-    if (!(await isSiteApiKey(presented, c.var.services.deployment.siteApiKeys))) {
+    if (!isSiteApiKey(presented, c.var.services.deployment.siteApiKeys)) {
       throw new AppError('unauthorized', 'The site API key is not valid.', {
         'WWW-Authenticate': 'Bearer realm="paywall", error="invalid_token"',
       });
@@ -32,32 +32,55 @@ export function requireSiteApiKey() {
   });
 }
 
-/** The configured keys' digests, computed once per isolate (per key list). */
-const digests = new WeakMap<readonly string[], Promise<Uint8Array[]>>();
+/**
+ * Bytes compared per key: more than a Bearer value may hold (512), so neither the loop nor
+ * encoding the presented value into it (which stops when it is full) ever runs for a number
+ * of bytes set by a key's length.
+ */
+const MIN_WIDTH = 1024;
+
+/**
+ * The configured keys, UTF-8 encoded once per isolate (per key list), each zero-padded to
+ * `width`: at least MIN_WIDTH and longer than the longest key, so a presented value that
+ * fills the whole width is longer than every key and matches none.
+ */
+interface KeyRing {
+  width: number;
+  keys: { bytes: Uint8Array; length: number }[];
+  /** Reused for each presented value (a worker runs one request's code at a time). */
+  scratch: Uint8Array;
+}
+const rings = new WeakMap<readonly string[], KeyRing>();
+const encoder = new TextEncoder();
+
+function ringFor(configuredKeys: readonly string[]): KeyRing {
+  let ring = rings.get(configuredKeys);
+  if (!ring) {
+    const encoded = configuredKeys.map((key) => encoder.encode(key));
+    const width = Math.max(MIN_WIDTH, ...encoded.map((bytes) => bytes.length + 1));
+    const keys = encoded.map((key) => {
+      const bytes = new Uint8Array(width);
+      bytes.set(key);
+      return { bytes, length: key.length };
+    });
+    ring = { width, keys, scratch: new Uint8Array(width) };
+    rings.set(configuredKeys, ring);
+  }
+  return ring;
+}
 
 /** Whether `presented` is one of the site API keys, compared in constant time (see above). */
-export async function isSiteApiKey(
-  presented: string,
-  configuredKeys: readonly string[],
-): Promise<boolean> {
-  let configured = digests.get(configuredKeys);
-  if (!configured) {
-    configured = Promise.all(configuredKeys.map(sha256));
-    digests.set(configuredKeys, configured);
+export function isSiteApiKey(presented: string, configuredKeys: readonly string[]): boolean {
+  const { width, keys, scratch } = ringFor(configuredKeys);
+  scratch.fill(0);
+  // At most `width` bytes are written; a longer value (or one cut short) can match no key.
+  const { read, written } = encoder.encodeInto(presented, scratch);
+  const cutShort = read === presented.length ? 0 : 1;
+  let matched = 0;
+  for (const key of keys) {
+    let diff = cutShort | (written ^ key.length);
+    for (let i = 0; i < width; i++) diff |= (scratch[i] as number) ^ (key.bytes[i] as number);
+    matched |= diff === 0 ? 1 : 0;
   }
-  const [candidate, keys] = await Promise.all([sha256(presented), configured]);
-  let matched = false;
-  for (const key of keys) matched = constantTimeEqual(key, candidate) || matched;
-  return matched;
-}
-
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-}
-
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
+  return matched === 1;
 }
