@@ -6,7 +6,7 @@ import {
 } from '../entitlements/resolve';
 import type { AccountsConfig } from '../identity/config';
 import { sessionPolicy } from '../identity/session';
-import { configFingerprint } from '../meter/carried';
+import { articleHasher, configFingerprint, pendingRead } from '../meter/carried';
 import { readCarried } from '../meter/carried-meter';
 import type { MeterConfig } from '../meter/config';
 import type { Meter, MeterResult } from '../meter/meter';
@@ -89,6 +89,9 @@ export async function decide(
       consume: input.consume,
       now,
       limit: meterLimit(deps.config, r),
+      // A browser's first read still carried in its id is recorded on every path to Redis
+      // (a device signed out, the state switched off): src/meter/carried.ts.
+      pending: r.subject.startsWith('r:') ? pendingRead(r.carried, now) : undefined,
       // Counted under the account only while its session lives (checked in the same script).
       session:
         r.subject.startsWith('a:') && r.accountKey && r.accountSession
@@ -164,6 +167,8 @@ async function readCarriedMeter(deps: DecideDeps, reader: Reader, input: DecideI
     fresh: reader.issued,
     carried: reader.carried,
     fingerprint: await fingerprintOf(deps.config),
+    hashArticle: articleHasher(deps.readers.derive),
+    grantsFromRedisOnly: deps.config.onMeterFailure === 'closed',
   });
   if (carried === undefined || carried === reader.carried) return { result, reader };
   const id = await deps.readers.carrying(reader.rawId, carried);

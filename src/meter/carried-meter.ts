@@ -1,5 +1,5 @@
 import {
-  articleHash,
+  type ArticleHasher,
   type CarriedMeter,
   decodeCarried,
   encodeCarried,
@@ -23,6 +23,13 @@ export interface CarriedReadInput {
   carried: string | undefined;
   /** The configuration fingerprint cached answers must have been made under. */
   fingerprint: string;
+  /** The keyed hash of an article id the state lists (src/meter/carried.ts). */
+  hashArticle: ArticleHasher;
+  /**
+   * Only refusals are answered without Redis (`onMeterFailure: "closed"`): a site that wants
+   * nothing granted while Redis cannot be asked sends every grant to Redis.
+   */
+  grantsFromRedisOnly?: boolean | undefined;
 }
 
 export interface CarriedReadResult {
@@ -45,6 +52,7 @@ export async function readCarried(
   const period = calendarMonth(input.now);
   const stamp = periodStamp(period.id);
   const resetsAt = period.resetsAt;
+  const articleHash = input.hashArticle;
   const hash = await articleHash(input.articleId);
   const decoded = decodeCarried(input.carried);
   const state = decoded?.period === stamp ? decoded : undefined;
@@ -52,13 +60,14 @@ export async function readCarried(
   const local = (outcome: 'counted' | 'available' | 'already_read' | 'exhausted', used: number) =>
     ({ ok: true, outcome, used, limit: input.limit, resetsAt }) as const;
 
-  if (answers?.read.includes(hash)) {
+  const listed = answers?.read.includes(hash) === true;
+  if (listed && answers && !input.grantsFromRedisOnly) {
     return { result: local('already_read', answers.used), carried: input.carried };
   }
-  if (answers?.exhausted && answers.used >= input.limit) {
+  if (answers?.exhausted && answers.used >= input.limit && !listed) {
     return { result: local('exhausted', answers.used), carried: input.carried };
   }
-  if (input.fresh && input.limit >= 1) {
+  if (input.fresh && input.limit >= 1 && !input.grantsFromRedisOnly) {
     if (!input.consume) return { result: local('available', 0), carried: undefined };
     if (pendingFits(input.articleId)) {
       const first: CarriedMeter = {

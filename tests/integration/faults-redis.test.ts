@@ -128,8 +128,11 @@ describe.each(OUTAGES)('Redis %s', (_, fault, degradedHeader) => {
   it('access: fails closed when configured to: denied, degraded, still a 200', async () => {
     const closed = faultyRedis({ PAYWALL_CONFIG: { onMeterFailure: 'closed' } });
     try {
+      // A reader who has read before: a new reader's first read asks Redis nothing
+      // (src/meter/carried.ts), so only a returning one meets the fault.
+      const returning = (await read(closed.fetcher, undefined)).body.reader.id;
       await closed.on(fault);
-      const { response, body } = await timed(() => read(closed.fetcher, undefined));
+      const { response, body } = await timed(() => read(closed.fetcher, returning));
       expect(response.status).toBe(200);
       expect([body.access, body.reason]).toEqual(['denied', 'degraded']);
     } finally {
@@ -178,22 +181,31 @@ describe.each(OUTAGES)('Redis %s', (_, fault, degradedHeader) => {
   });
 
   it('proxy: the whole article, Paywall-Degraded; closed policy: the wall, never the text', async () => {
-    const article = ARTICLES.find((a) => a.section !== 'notices');
-    if (!article) throw new Error('demo articles');
+    const [article, other] = ARTICLES.filter((a) => a.section !== 'notices');
+    if (!article || !other) throw new Error('demo articles');
     const last = escapeHtml(article.paragraphs.at(-1) as string);
+    // Readers who have read before (another article): a new reader's first read asks Redis
+    // nothing (src/meter/carried.ts), so only a returning one meets the fault.
+    const returning = async (fetcher: (r: Request) => Promise<Response>) => {
+      const jar = new CookieJar();
+      const before = await fetcher(pageRequest(other.path, { jar }));
+      jar.take(before);
+      await before.text();
+      return jar;
+    };
+    const openJar = await returning(redis.fetcher);
     await redis.on(fault);
-    const open = await timed(() =>
-      redis.fetcher(pageRequest(article.path, { jar: new CookieJar() })),
-    );
+    const open = await timed(() => redis.fetcher(pageRequest(article.path, { jar: openJar })));
     expect(open.status).toBe(200);
     expect(open.headers.get('paywall-degraded')).toMatch(degradedHeader);
     expect(await open.text()).toContain(last);
 
     const closed = faultyRedis({ PAYWALL_CONFIG: { onMeterFailure: 'closed' } });
     try {
+      const closedJar = await returning(closed.fetcher);
       await closed.on(fault);
       const walled = await timed(() =>
-        closed.fetcher(pageRequest(article.path, { jar: new CookieJar() })),
+        closed.fetcher(pageRequest(article.path, { jar: closedJar })),
       );
       expect(walled.status).toBe(200);
       expect(walled.headers.get('paywall-decision')).toMatch(/^denied; reason=degraded/);

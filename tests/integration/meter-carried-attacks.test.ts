@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { sealAccountSession } from '../../src/identity/session';
-import { articleHash } from '../../src/meter/carried';
+import { articleHasher } from '../../src/meter/carried';
 import { readCarried } from '../../src/meter/carried-meter';
 import { createRedisMeter } from '../../src/meter/meter';
 import { createReaderIdSigner } from '../../src/reader/reader-id';
@@ -27,6 +27,8 @@ import {
 
 const MAX_ID_LENGTH = 400;
 const rawIdOf = (id: string) => id.slice(0, 22);
+/** The worker's own article hash: keyed by the reader-id secret the tests bind. */
+const articleHash = articleHasher(createReaderIdSigner(env.READER_ID_SECRET).derive);
 type Worker = (r: Request) => Promise<Response>;
 
 function isolated(extra: Bindings = {}) {
@@ -161,18 +163,19 @@ function eraseReader(worker: Worker, readerId: string): Promise<Response> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ATTACKS THAT SUCCEED TODAY (kept as it.fails; each asserts the Redis-only model's answer)
+// ATTACKS FOUND BY REVIEW: 1, 3, 4 and 5 are fixed (plain `it`); 2 is a documented limit
+// (kept as it.fails; it asserts the Redis-only model's answer)
 // ---------------------------------------------------------------------------------------------
 
-describe('attacks that still succeed', () => {
-  // FINDING 1. decide.ts: when the account cookie names an ended session, the script answers
+describe('attacks found by review (1, 3, 4, 5 fixed; 2 a documented limit)', () => {
+  // FINDING 1 (fixed: every path to Redis records the carried first read). decide.ts: when the account cookie names an ended session, the script answers
   // `signed_out` and the read is retried as `withoutAccount(reader)` through the PLAIN Redis
   // meter (`readMeter`), not `readCarried`: the first read the id still carries is never
   // recorded. A reader who keeps presenting an ended account cookie (their own, after signing
   // out; or a few tabs at once) fills the browser's set with L other articles, and the carried
   // first read is the (L+1)th. Steps (limit 3): read A with no id (id1 carries A, no key);
   // then B, C, D with reader {id: id1, account: <ended session cookie>}: all three granted.
-  it.fails('an ended account cookie does not let the carried first read go unrecorded (4 of 3)', async () => {
+  it('an ended account cookie does not let the carried first read go unrecorded (4 of 3)', async () => {
     const { worker } = isolated();
     const model = new Model(3);
     const ended = await endedAccountCookie();
@@ -184,7 +187,7 @@ describe('attacks that still succeed', () => {
       expect(body.reader.clearAccount).toBe(true);
       expect(rawIdOf(body.reader.id)).toBe(rawIdOf(id1));
       const expected = model.read(rawIdOf(id1), x);
-      // D: the model's set is {A, B, C}, so D is refused; the service grants it.
+      // D: the model's set is {A, B, C}, so D is refused (it was granted before the fix).
       expect([body.access, body.reason], x === d ? 'D' : 'B or C').toEqual([
         expected.access,
         expected.reason,
@@ -211,31 +214,34 @@ describe('attacks that still succeed', () => {
       latest = (await agree(worker, model, x, latest, 'after erasure')).reader.id;
     await agree(worker, model, a, id2, 'A with the replayed id2');
   });
-  // FINDING 3 (low severity, by design today). `articleHash` is 48 bits of an UNKEYED SHA-256,
-  // so anyone can search collisions offline: this pair was found by a birthday search over
-  // 30 million ids in 4 minutes on one busy core (tools: node:crypto, sorted Float64Array). A
-  // reader walled with P listed is granted Q as `already_read`; the Redis-only meter refuses it.
-  // The gain needs both colliding ids to be articles the reader wants (a junk id costs a count
-  // of its own), so it is small, but a keyed hash (HMAC under READER_ID_SECRET) would close it.
-  // Steps (limit 3): read P = 2026/11/c-3513647 with no id, then two other articles; ask
-  // Q = 2026/11/c-6961741 with the latest id: granted, `already_read`.
-  it.fails('an article whose 8-character hash collides with a listed one is not granted', async () => {
+  // FINDING 3 (fixed). The 8-character article hash was 48 bits of an unkeyed SHA-256, so
+  // collisions could be searched offline: this pair (found by a birthday search over 30 million
+  // ids in 4 minutes on one busy core) had the same SHA-256 prefix, `N6P8r2Hn`, and a reader
+  // walled with P listed was granted Q as `already_read`. The hash is now an HMAC under
+  // READER_ID_SECRET: the pair no longer collides, and nobody without the secret can search.
+  it('an article whose unkeyed hash collided with a listed one is not granted', async () => {
     const [p, q] = ['2026/11/c-3513647', '2026/11/c-6961741'];
-    expect(await articleHash(p)).toBe(await articleHash(q));
+    const sha = async (v: string) =>
+      new Uint8Array(
+        await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`article|${v}`)),
+      );
+    expect(await sha(p)).not.toEqual(await sha(q)); // different ids …
+    expect((await sha(p)).slice(0, 6)).toEqual((await sha(q)).slice(0, 6)); // … one unkeyed prefix
+    expect(await articleHash(p)).not.toBe(await articleHash(q));
     const { worker } = isolated();
     const model = new Model(3);
     let id = (await agree(worker, model, p, undefined, 'P')).reader.id;
     for (const x of [articleId(), articleId()])
       id = (await agree(worker, model, x, id, 'x')).reader.id;
-    await agree(worker, model, q, id, 'Q, whose hash is P’s');
+    await agree(worker, model, q, id, 'Q, whose unkeyed hash was P’s');
   });
-  // FINDING 4. `onMeterFailure: "closed"` promises the wall while Redis cannot answer, and the
+  // FINDING 4 (fixed: under `closed`, the state answers only refusals). `onMeterFailure: "closed"` promises the wall while Redis cannot answer, and the
   // Redis-only meter refuses everyone then. The carried meter answers a new id's first read,
   // and a re-read of a listed article, without Redis, so during an outage a client that keeps
   // no cookies is granted every article it asks for (one new id per request).
   // Steps: PAYWALL_CONFIG {onMeterFailure: "closed"}, Redis answering 500 (or down); POST
   // /_paywall/v1/access {article:{id:X}} with no reader id, for 5 different X: all granted.
-  it.fails('with onMeterFailure closed and Redis down, a client with no cookies is refused', async () => {
+  it('with onMeterFailure closed and Redis down, a client with no cookies is refused', async () => {
     const outage = await failingRedis({ PAYWALL_CONFIG: { onMeterFailure: 'closed' } });
     try {
       const answers: string[] = [];
@@ -246,14 +252,14 @@ describe('attacks that still succeed', () => {
       await outage.restore();
     }
   });
-  // FINDING 5. The same gap as finding 1 on the operator's side: with `meter.cookieState`
+  // FINDING 5 (fixed with 1). The same gap as finding 1 on the operator's side: with `meter.cookieState`
   // turned off mid-month, decide.ts's `carriesMeter` is false and every read goes through the
   // plain Redis meter, so a first read still carried in a reader's id is never recorded
   // (docs/architecture.md says it is "recorded all the same" on a configuration change).
   // Steps: limit 3, cookieState on: read A with no id (id1 carries A, no key); switch
   // PAYWALL_CONFIG to {meter: {cookieState: false}}; read B, C, D in order starting from id1:
   // all three granted.
-  it.fails('turning cookieState off mid-month still records the first read an id carries', async () => {
+  it('turning cookieState off mid-month still records the first read an id carries', async () => {
     const { prefix } = isolated();
     const on = withBindings({ REDIS_KEY_PREFIX: prefix });
     const off = withBindings({
@@ -575,6 +581,7 @@ describe('month boundaries (the carried meter against the real script, at chosen
       fresh,
       carried,
       fingerprint: 'abcdef',
+      hashArticle: articleHash,
     });
 
   it('a first read carried at 23:59:59.999 on the last day is not counted in the next month', async () => {

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import {
-  articleHash,
+  articleHasher,
   type CarriedMeter,
   decodeCarried,
   encodeCarried,
@@ -18,6 +18,7 @@ import { createReaderIdSigner } from '../../../src/reader/reader-id';
 // what readCarried answers without the Redis meter (a stub that records every call).
 
 const secret = () => crypto.randomUUID() + crypto.randomUUID();
+const articleHash = articleHasher(createReaderIdSigner(secret()).derive);
 const MAX_ID = 400;
 
 /** Article ids as the access API accepts them: 1–256 characters, no whitespace or controls. */
@@ -118,7 +119,14 @@ describe('readCarried answers alone only what the state proves', () => {
     };
     return { meter, calls };
   }
-  const base = { subject: 'r:x', consume: true, now, limit: 3, fingerprint: 'abcdef' };
+  const base = {
+    subject: 'r:x',
+    consume: true,
+    now,
+    limit: 3,
+    fingerprint: 'abcdef',
+    hashArticle: articleHash,
+  };
   const carried = async (state: Partial<CarriedMeter>) =>
     encodeCarried({
       config: 'abcdef',
@@ -219,6 +227,30 @@ describe('readCarried answers alone only what the state proves', () => {
       carried: first,
     });
     expect(calls[1]).toMatchObject({ articleId: 'c', pending: undefined });
+  });
+
+  it('onMeterFailure closed: only refusals are answered alone; grants go to the meter', async () => {
+    const { meter, calls } = stubMeter();
+    const walled = await carried({ used: 3, exhausted: true, read: [await articleHash('a')] });
+    const strict = { ...base, grantsFromRedisOnly: true };
+    const refused = await readCarried(meter, {
+      ...strict,
+      articleId: 'z',
+      fresh: false,
+      carried: walled,
+    });
+    expect(refused.result).toMatchObject({ outcome: 'exhausted' });
+    expect(calls).toEqual([]);
+    await readCarried(meter, { ...strict, articleId: 'a', fresh: false, carried: walled });
+    await readCarried(meter, { ...strict, articleId: 'b', fresh: true, carried: undefined });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('the hash is keyed: another secret lists another entry for the same article', async () => {
+    const other = articleHasher(createReaderIdSigner(secret()).derive);
+    expect(await articleHash('2026/11/a')).toHaveLength(8);
+    expect(await articleHash('2026/11/a')).not.toBe(await other('2026/11/a'));
+    expect(await articleHash('2026/11/a')).not.toBe(await articleHash('2026/11/a '));
   });
 
   it('the meter failing keeps the state as it was, first read included', async () => {
