@@ -32,18 +32,24 @@ export async function startHangingServer(): Promise<{
   };
 }
 
-/** A port that was free a moment ago and now refuses connections: Redis unreachable. */
+/**
+ * A port that refuses connections: Redis (or a mail API) unreachable. On a loopback address of
+ * its own (127.0.0.2): on 127.0.0.1, any server started later on port 0 (a tool test, a bench,
+ * wrangler dev) may be given the same port, and then the "closed" port answers (that made a
+ * test see HTTP 404 instead of a refused connection). Nothing here binds 127.0.0.2.
+ */
+export const CLOSED_HOST = '127.0.0.2';
 export async function startClosedPort(): Promise<{ url: string }> {
   const server = createServer();
-  const port = await listen(server);
+  const port = await listen(server, CLOSED_HOST);
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  return { url: `http://127.0.0.1:${port}` };
+  return { url: `http://${CLOSED_HOST}:${port}` };
 }
 
-function listen(server: Server): Promise<number> {
+function listen(server: Server, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const address = server.address();
       if (address && typeof address === 'object') resolve(address.port);
       else reject(new Error('no port'));
