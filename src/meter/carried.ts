@@ -90,8 +90,25 @@ export type ArticleHasher = (articleId: string) => Promise<string>;
 export function articleHasher(
   keyed: (domain: string, value: string) => Promise<string>,
 ): ArticleHasher {
-  return async (articleId) => (await keyed('article1', articleId)).slice(0, HASH_CHARS);
+  // Remembered per isolate (a site's popular articles are asked for again and again), up to
+  // MEMO_SIZE ids: article ids are public, so remembering their entries reveals nothing.
+  let memo = memos.get(keyed);
+  if (!memo) {
+    memo = new Map();
+    memos.set(keyed, memo);
+  }
+  const entries = memo;
+  return async (articleId) => {
+    const known = entries.get(articleId);
+    if (known !== undefined) return known;
+    const entry = (await keyed('article1', articleId)).slice(0, HASH_CHARS);
+    if (entries.size >= MEMO_SIZE) entries.clear();
+    entries.set(articleId, entry);
+    return entry;
+  };
 }
+const MEMO_SIZE = 2_000;
+const memos = new WeakMap<object, Map<string, string>>();
 
 /** A short fingerprint of whatever makes a cached answer true (the meter and the rules). */
 export async function configFingerprint(value: unknown): Promise<string> {

@@ -42,16 +42,17 @@ end
  * `pending` is the first read of a reader whose id carried it (src/meter/carried.ts): it was
  * granted without Redis, and is recorded here, before the count, whatever else happens. A
  * reader's first return finds no set: one SADD makes it of the first read and this one, and
- * one PEXPIREAT bounds it to the month. An answer at or over the limit also returns the
+ * one PEXPIREAT bounds it to the month. The read that reaches the limit also returns the
  * whole set (one SMEMBERS), unless the id's known articles are already all of it (the counts
  * match), so that the id can list every counted article and refuse new ones without Redis.
+ * Only that read: an id that missed it (a site that keeps the first id it was given, another
+ * tab) is answered at the limit for 3 commands, as before, never 4.
  */
 export const CALENDAR_METER_SCRIPT = `${SESSION_GUARD}
 local key, article, pending = KEYS[1], ARGV[1], ARGV[5]
 local limit = tonumber(ARGV[2])
 local function answer(outcome, n)
-  local known = tonumber(ARGV[outcome == 'exhausted' and 6 or 7])
-  if known >= 0 and n >= limit and n ~= known then
+  if outcome == 'counted' and n >= limit and n ~= tonumber(ARGV[7]) and tonumber(ARGV[6]) >= 0 then
     return {outcome, n, 0, redis.call('SMEMBERS', key)}
   end
   return {outcome, n, 0}
