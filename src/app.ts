@@ -4,10 +4,12 @@ import { requestId } from 'hono/request-id';
 import { PAYWALL_PREFIX } from './contract/paths';
 import { AppError } from './errors';
 import type { AppEnv } from './http/context';
+import { afterResponse } from './http/after-response';
 import { errorResponse, onError } from './http/error-response';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { validationHook } from './http/validation';
 import { accessRoutes } from './routes/access';
+import { adminRoutes } from './routes/admin';
 import { checkoutRoutes } from './routes/checkout';
 import { checkoutCompleteRoutes } from './routes/checkout-complete';
 import { devOutboxRoutes } from './routes/dev-outbox';
@@ -20,6 +22,7 @@ import { promptRoutes } from './routes/prompt';
 import { proxyToOrigin } from './routes/proxy';
 import { signInRoutes } from './routes/sign-in';
 import { signOutRoutes } from './routes/sign-out';
+import { statsRoutes } from './routes/stats';
 import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './services';
 
@@ -29,6 +32,8 @@ export function createApp(services: Services) {
   app.use('*', async (c, next) => {
     c.set('services', services);
     await next();
+    // The publisher's counters leave after the response, never before it (src/stats/).
+    if (services.stats.due()) afterResponse(c, services.stats.flush());
   });
 
   app.route(PAYWALL_PREFIX, accessRoutes);
@@ -42,6 +47,8 @@ export function createApp(services: Services) {
   app.route(PAYWALL_PREFIX, signOutRoutes);
   app.route(PAYWALL_PREFIX, devOutboxRoutes);
   app.route(PAYWALL_PREFIX, erasureRoutes);
+  app.route(PAYWALL_PREFIX, statsRoutes);
+  app.route(PAYWALL_PREFIX, adminRoutes);
   mountDocs(app);
   app.route('/', jwksRoutes);
 

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { shadowConfigSchema } from './access/shadow';
 import { DEFAULT_OFFERS, offersSchema } from './billing/offers';
+import { experimentOfferIssues, experimentsConfigSchema } from './experiments/config';
 import { accountsConfigSchema } from './identity/config';
 import { meterConfigSchema } from './meter/config';
 import { promptCopySchema } from './prompt/copy';
 import { proxyConfigSchema } from './proxy/config';
 import { rulesConfigSchema } from './rules/config';
+import { statsConfigSchema } from './stats/config';
 
 /**
  * The paywall's own configuration (the PAYWALL_CONFIG var): meter, rules, wall shape and
@@ -84,7 +87,18 @@ export const paywallConfigSchema = z
     accounts: accountsConfigSchema.prefault({}),
     /** What the meter does when Redis is unreachable: `open` grants with reason "degraded". */
     onMeterFailure: z.enum(['open', 'closed']).default('open'),
+    /** The publisher's counters: how they are batched and how long they are kept. */
+    stats: statsConfigSchema.prefault({}),
+    /** Variants of the support prompt, each with a weight (docs/configuration.md). */
+    experiment: experimentsConfigSchema.prefault({}),
+    /** A candidate limit and rules, judged beside the live ones and counted, never applied. */
+    shadow: shadowConfigSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const issue of experimentOfferIssues(config.experiment, config.offers)) {
+      ctx.addIssue({ code: 'custom', path: ['experiment', ...issue.path], message: issue.message });
+    }
+  });
 
 export type PaywallConfig = z.infer<typeof paywallConfigSchema>;

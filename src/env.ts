@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminAuthEnvShape, checkAdminAuthEnv } from './admin/auth-config';
 import { DEPLOYMENT_ID_PATTERN, defaultDeploymentId } from './billing/deployment';
 import { type PaywallConfig, paywallConfigSchema } from './config';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './contract/entitlement-token';
@@ -125,8 +126,11 @@ export const envSchema = z
     RESEND_API_BASE: optional(z.url({ protocol: /^https?$/ })),
     /** The `send_email` binding (wrangler.toml `[[send_email]] name = "SEND_EMAIL"`). */
     SEND_EMAIL: optional(sendEmailBinding),
+    /** Who may open /_paywall/admin: Cloudflare Access, and/or an admin key (docs/stats.md). */
+    ...adminAuthEnvShape,
   })
   .superRefine((env, ctx) => {
+    checkAdminAuthEnv(env, ctx);
     // The well-known local key must never open a deployed worker.
     if (env.ENVIRONMENT !== 'development' && env.SITE_API_KEYS.includes(LOCAL_DEV_KEY)) {
       ctx.addIssue({

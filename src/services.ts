@@ -1,3 +1,4 @@
+import { type AdminAuthSettings, adminAuthSettings } from './admin/auth-config';
 import { type Billing, createBilling } from './billing/billing';
 import { createEventClaims, type EventClaims } from './billing/event-claims';
 import { contributionAccess } from './billing/offers';
@@ -21,6 +22,7 @@ import { createReaderIdSigner, type ReaderIdSigner } from './reader/reader-id';
 import { createRedisClient } from './redis/client';
 import { DeadlineExceeded, withDeadline } from './redis/deadline';
 import { createKeys } from './redis/keys';
+import { createStats, type Stats } from './stats/stats';
 
 /**
  * Everything a handler needs, built in one place (docs/architecture.md convention 2).
@@ -41,6 +43,8 @@ export interface Services {
     originUrl: string | undefined;
     /** SITE_API_KEYS: the keys a site's server or middleware presents (src/http/api-key.ts). */
     siteApiKeys: readonly string[];
+    /** Who may open the dashboard: Access, the admin key, or loopback (src/admin/auth.ts). */
+    admin: AdminAuthSettings;
   };
   readers: ReaderIdSigner;
   meter: Meter;
@@ -59,6 +63,8 @@ export interface Services {
   accounts: Accounts;
   /** Removes what is stored about a reader or a site user (the erasure routes). */
   erasure: Erasure;
+  /** The publisher's counters: counted in the isolate, flushed after responses (src/stats/). */
+  stats: Stats;
   /** The signing keys, imported once per isolate, on first use. */
   keyRing(): Promise<KeyRing>;
   /** What minting and checking entitlement tokens takes: the key ring, the store, the policy. */
@@ -116,6 +122,7 @@ export function buildServices(env: Env): Services {
       environment: env.ENVIRONMENT,
       originUrl: env.ORIGIN_URL,
       siteApiKeys: env.SITE_API_KEYS,
+      admin: adminAuthSettings(env),
     },
     readers,
     meter: createRedisMeter({ redis, keys, meter: config.meter, timeoutMs }),
@@ -130,6 +137,7 @@ export function buildServices(env: Env): Services {
       signer: readers,
       deploymentId: env.DEPLOYMENT_ID,
       access: contributionAccess(config.offers),
+      planInterval: (id) => config.offers.plans.find((p) => p.id === id)?.interval,
       now,
     }),
     eventClaims: createEventClaims({
@@ -182,6 +190,7 @@ export function buildServices(env: Env): Services {
       keys,
       timeoutMs: Math.max(timeoutMs, ERASURE_CALL_TIMEOUT_MS),
     }),
+    stats: createStats({ redis, keys, timeoutMs, config: config.stats }),
     keyRing,
     entitlements,
     async redisHealth() {

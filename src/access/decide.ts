@@ -15,6 +15,7 @@ import type { ReaderIdSigner } from '../reader/reader-id';
 import type { AccessRule } from '../rules/config';
 import { type ArticleRef, classifyArticle } from '../rules/rules';
 import { asPeek, type Decision, type DecisionInput, decideAccess } from './policy';
+import { type ShadowConfig, shadowWalls } from './shadow';
 
 /**
  * What the decision uses, and nothing more (docs/architecture.md convention 7): the services
@@ -30,6 +31,8 @@ export interface DecideDeps {
     onMeterFailure: DecisionInput['onMeterFailure'];
     meter: MeterConfig;
     accounts: Pick<AccountsConfig, 'sessionDays' | 'registration'>;
+    /** Candidate limit and rules judged beside the live ones (src/access/shadow.ts). */
+    shadow?: ShadowConfig | null;
   };
 }
 
@@ -55,6 +58,8 @@ export interface DecideOutput {
   decision: Decision;
   reader: Reader;
   entitlement: EntitlementResult;
+  /** Whether the shadow configuration would have walled this counted view; else undefined. */
+  shadowWalled?: boolean | undefined;
 }
 
 /**
@@ -141,7 +146,22 @@ export async function decide(
   // HEAD) gets a peek, subscribers and free articles included, so there is no exception to
   // remember.
   const decision = input.consume ? verdict : asPeek(verdict);
-  return { decision, reader, entitlement };
+  const shadow = deps.config.shadow;
+  const shadowWalled =
+    shadow && input.consume
+      ? shadowWalls({
+          shadow,
+          liveRules: deps.config.rules,
+          liveLimit: meterLimit(deps.config, reader),
+          configuredLimit: deps.config.meter.limit,
+          article: input.article,
+          entitled: 'entitlement' in entitlement,
+          verifiedCrawler: input.verifiedCrawler,
+          meter,
+          onMeterFailure: deps.config.onMeterFailure,
+        })
+      : undefined;
+  return { decision, reader, entitlement, shadowWalled };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { CheckoutChoice } from './checkout';
 import { type CheckoutRequest, createCheckoutSession } from './checkout-session';
 import type { ContributionAccess } from './offers';
 import { idOf, type Ownership, ownership, recordFromPayment, recordFromSubscription } from './sync';
-import { handleStripeEvent, verifyStripeEvent } from './webhooks';
+import { type HandledEvent, handleStripeEvent, verifyStripeEvent } from './webhooks';
 
 /**
  * Everything the worker asks of Stripe, and the only way to ask it: routes speak to Billing,
@@ -46,8 +46,11 @@ export interface Billing {
    * secrets (several while one is rolled); null for any bad signature.
    */
   verifyEvent(rawBody: string, signature: string | undefined): Promise<Stripe.Event | null>;
-  /** The effect of one verified event: each case re-fetches what it names and syncs it. */
-  handleEvent(event: Stripe.Event): Promise<'synced' | 'ignored'>;
+  /**
+   * The effect of one verified event: each case re-fetches what it names and syncs it, and
+   * says what the event means for the publisher's numbers (a payment, a cancellation).
+   */
+  handleEvent(event: Stripe.Event): Promise<HandledEvent>;
   syncSubscription(subscriptionId: string): Promise<SubscriberRecord | null>;
   syncPayment(paymentIntentId: string): Promise<SubscriberRecord | null>;
   /** A paid (or no-payment-required) session of ours → its record; otherwise null. */
@@ -68,6 +71,8 @@ export function createBilling(deps: {
   signer: ReaderIdSigner;
   deploymentId: string;
   access: ContributionAccess | null;
+  /** A plan's billing interval by its id (the offers), for monthly recurring revenue. */
+  planInterval?: (planId: string) => 'month' | 'year' | undefined;
   now: () => Date;
 }): Billing {
   const { stripe, store, signer, deploymentId } = deps;
@@ -192,6 +197,6 @@ export function createBilling(deps: {
     verifyEvent: async (rawBody, signature) =>
       verifyStripeEvent(await stripe(), rawBody, signature, deps.webhookSecrets),
     handleEvent: async (event) =>
-      handleStripeEvent(event, sync, (await stripe()).checkout.sessions),
+      handleStripeEvent(event, sync, (await stripe()).checkout.sessions, deps.planInterval),
   };
 }

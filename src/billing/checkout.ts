@@ -63,6 +63,8 @@ export interface SessionContext {
   userKey: string | undefined;
   /** The account signed in on the paying browser: the support follows it to every device. */
   accountKey?: string | undefined;
+  /** The reader's prompt experiment variant: the payment is counted under it (src/stats/). */
+  variant?: string | undefined;
   returnTo: string;
   /** Where Stripe sends the reader back: our origin, or the site's when it forwards /_paywall/* to us. */
   origin: string;
@@ -90,8 +92,13 @@ export function sessionParams(
   };
   const common = {
     client_reference_id: ctx.readerId,
-    // On the session only: what it creates (subscription, payment) is not bound to a browser.
-    metadata: { ...metadata, [PAYING_BROWSER_METADATA_KEY]: ctx.browserReaderId },
+    // On the session only: what it creates (subscription, payment) is not bound to a browser,
+    // and the payment is counted from the session.
+    metadata: {
+      ...metadata,
+      [PAYING_BROWSER_METADATA_KEY]: ctx.browserReaderId,
+      ...(ctx.variant ? { variant: ctx.variant } : {}),
+    },
     success_url: `${ctx.origin}${PAYWALL_PREFIX}/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${ctx.origin}${ctx.returnTo}`,
     // Tied to the idempotency slot, not to the second: a retry within the slot must send

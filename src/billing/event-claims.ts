@@ -19,12 +19,46 @@ return 'claimed'
 `;
 const claimScript = defineScript(CLAIM_EVENT_SCRIPT);
 
+/**
+ * Marks the event done and, only if it was not done already, applies its counts: the
+ * publisher's numbers move exactly once per Stripe event, however often Stripe delivers it
+ * and whatever failed between the handling and this mark. KEYS[1]: the event; KEYS[2..]: the
+ * hashes counted into. ARGV: the done TTL, then per hash: expireAt (ms, 0 for none), n, and
+ * n label/increment pairs.
+ */
+export const DONE_COUNTING_SCRIPT = `
+local before = redis.call('GET', KEYS[1])
+redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1])
+if before == 'done' then return 0 end
+local a = 2
+for k = 2, #KEYS do
+  local expireAt = ARGV[a]
+  local n = tonumber(ARGV[a + 1])
+  a = a + 2
+  for i = 1, n do
+    redis.call('HINCRBY', KEYS[k], ARGV[a], ARGV[a + 1])
+    a = a + 2
+  end
+  if expireAt ~= '0' then redis.call('PEXPIREAT', KEYS[k], expireAt) end
+end
+return 1
+`;
+const doneCountingScript = defineScript(DONE_COUNTING_SCRIPT);
+
+/** Counts applied with an event's done mark: per hash, its expiry (null: none) and increments. */
+export type OnceIncrements = {
+  key: string;
+  expireAt: number | null;
+  add: (readonly [label: string, n: number])[];
+}[];
+
 /** Stripe retries for up to 3 days; remember finished events longer than that. */
 const DONE_TTL_MS = 7 * 86_400_000;
 
 export interface EventClaims {
   claim(eventId: string): Promise<Claim>;
-  done(eventId: string): Promise<void>;
+  /** Marks the event done; `counts` are applied in the same script, only the first time. */
+  done(eventId: string, counts?: OnceIncrements): Promise<void>;
   release(eventId: string): Promise<void>;
 }
 
@@ -45,7 +79,23 @@ export function createEventClaims(deps: {
       if (result === 'claimed' || result === 'done' || result === 'busy') return result;
       throw new Error('unexpected claim reply');
     },
-    async done(eventId) {
+    async done(eventId, counts) {
+      if (counts && counts.length > 0) {
+        const args: (string | number)[] = [DONE_TTL_MS];
+        for (const hash of counts) {
+          args.push(hash.expireAt ?? 0, hash.add.length);
+          for (const [label, n] of hash.add) args.push(label, n);
+        }
+        await withDeadline(
+          doneCountingScript.run(
+            redis,
+            [keys.stripeEvent(eventId), ...counts.map((h) => h.key)],
+            args,
+          ),
+          timeoutMs,
+        );
+        return;
+      }
       await withDeadline(
         redis.set(keys.stripeEvent(eventId), 'done', { px: DONE_TTL_MS }),
         timeoutMs,

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Billing } from './billing';
 import { stripeCrypto } from './stripe-client';
+import { idOf, monthlyAmount } from './sync';
 
 /** Stripe's default tolerance: a signature older than 5 minutes is a replay. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -33,41 +34,79 @@ export async function verifyStripeEvent(
 }
 
 /**
- * The effect of one event (Billing's `handleEvent`). Each case re-fetches what it needs from Stripe and syncs the
- * record; the payload only says which object to look at. Unknown types are acknowledged.
+ * What one event means for the publisher's numbers (src/stats/), counted once per event id
+ * with the event's claim (src/billing/event-claims.ts). Amounts are minor units; `annual` is
+ * what a recurring supporter brings in a year (monthly recurring revenue × 12, kept whole),
+ * null for a one-time payment.
+ */
+export type BillingCount =
+  | {
+      kind: 'paid';
+      offer: string;
+      variant: string | undefined;
+      currency: string;
+      amount: number;
+      /** A subscription or a monthly contribution: one more recurring supporter. */
+      recurring: boolean;
+      annual: number | null;
+    }
+  | { kind: 'cancelled'; offer: string; currency: string; annual: number | null };
+
+export interface HandledEvent {
+  outcome: 'synced' | 'ignored';
+  count: BillingCount | null;
+}
+
+const MONTHS = { month: 1, year: 12 } as const;
+
+/**
+ * The effect of one event (Billing's `handleEvent`). Each case re-fetches what it needs from
+ * Stripe and syncs the record; the payload only says which object to look at. Unknown types
+ * are acknowledged. A payment is counted from the session as Stripe holds it, and only when
+ * the session synced (ours, and paid); a cancellation only when the subscription synced.
  */
 export async function handleStripeEvent(
   event: Stripe.Event,
   billing: Pick<Billing, 'syncSession' | 'syncSubscription' | 'syncPayment'>,
   sessions: Pick<Stripe['checkout']['sessions'], 'retrieve'>,
-): Promise<'synced' | 'ignored'> {
+  planInterval: (planId: string) => 'month' | 'year' | undefined = () => undefined,
+): Promise<HandledEvent> {
+  const done = (synced: unknown, count: BillingCount | null = null): HandledEvent =>
+    synced ? { outcome: 'synced', count } : { outcome: 'ignored', count: null };
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
       const session = await sessions.retrieve(event.data.object.id);
-      return (await billing.syncSession(session)) ? 'synced' : 'ignored';
+      const record = await billing.syncSession(session);
+      return done(record, record && paidCount(session, planInterval));
     }
     case 'checkout.session.async_payment_failed':
       // Nothing was granted for an unpaid session, so there is nothing to take back.
-      return 'ignored';
+      return done(null);
+    case 'customer.subscription.deleted': {
+      const record = await billing.syncSubscription(event.data.object.id);
+      const sub = event.data.object;
+      const monthly = monthlyAmount(sub, sub.currency);
+      return done(record, record && {
+        kind: 'cancelled',
+        offer: record.plan,
+        currency: sub.currency,
+        annual: monthly === null ? null : Math.round(monthly * 12),
+      });
+    }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
-    case 'customer.subscription.deleted':
-      return (await billing.syncSubscription(event.data.object.id)) ? 'synced' : 'ignored';
+      return done(await billing.syncSubscription(event.data.object.id));
     case 'invoice.paid':
     case 'invoice.payment_failed': {
       const sub = event.data.object.parent?.subscription_details?.subscription;
-      if (!sub) return 'ignored';
-      return (await billing.syncSubscription(typeof sub === 'string' ? sub : sub.id))
-        ? 'synced'
-        : 'ignored';
+      if (!sub) return done(null);
+      return done(await billing.syncSubscription(idOf(sub) as string));
     }
     case 'charge.refunded': {
       const pi = event.data.object.payment_intent;
-      if (!pi) return 'ignored';
-      return (await billing.syncPayment(typeof pi === 'string' ? pi : pi.id))
-        ? 'synced'
-        : 'ignored';
+      if (!pi) return done(null);
+      return done(await billing.syncPayment(idOf(pi) as string));
     }
     case 'charge.dispute.created':
     case 'charge.dispute.updated':
@@ -79,12 +118,34 @@ export async function handleStripeEvent(
       // payments carry no paywall metadata, so their disputes are left to the subscription's
       // own status in Stripe (as refunds of invoices are): ignored here.
       const pi = event.data.object.payment_intent;
-      if (!pi) return 'ignored';
-      return (await billing.syncPayment(typeof pi === 'string' ? pi : pi.id))
-        ? 'synced'
-        : 'ignored';
+      if (!pi) return done(null);
+      return done(await billing.syncPayment(idOf(pi) as string));
     }
     default:
-      return 'ignored';
+      return done(null);
   }
+}
+
+/** A paid session as the stats count it: the offer and variant its checkout tagged it with. */
+function paidCount(
+  session: Stripe.Checkout.Session,
+  planInterval: (planId: string) => 'month' | 'year' | undefined,
+): BillingCount {
+  const offer = session.metadata?.plan || 'unknown';
+  const amount = session.amount_total ?? 0;
+  const interval =
+    session.mode !== 'subscription'
+      ? undefined
+      : offer === 'contribution-monthly'
+        ? 'month'
+        : planInterval(offer);
+  return {
+    kind: 'paid',
+    offer,
+    variant: session.metadata?.variant,
+    currency: session.currency ?? 'xxx',
+    amount,
+    recurring: session.mode === 'subscription',
+    annual: interval === undefined ? null : Math.round((amount * 12) / MONTHS[interval]),
+  };
 }

@@ -36,6 +36,11 @@ export interface PromptInput {
   meter?: PromptMeter | null;
   /** Sign-in with an e-mailed code; absent or unavailable: the portal form only, as before. */
   identity?: PromptIdentity | undefined;
+  /** A prompt experiment's variant (src/experiments/apply.ts): which block comes first … */
+  lead?: 'plans' | 'contributions' | undefined;
+  /** … which contribution preset starts selected (else the first), and its id. */
+  selectedPreset?: number | null | undefined;
+  experimentVariant?: string | undefined;
 }
 
 export interface PromptIdentity {
@@ -102,14 +107,20 @@ function accessNotes(offers: Offers, copy: PromptCopy, money: (minor: number) =>
   return notes.join(' ');
 }
 
-function contributionForm(offers: Offers, copy: PromptCopy, back: string) {
+function contributionForm(
+  offers: Offers,
+  copy: PromptCopy,
+  back: string,
+  selected: number | null | undefined,
+) {
   const c = offers.contributions;
   if (!c || (!c.oneTime && !c.monthly)) return '';
   const { locale } = copy;
   const money = (minor: number) => formatMoney(minor, c.currency, locale);
   // The first preset starts selected so a bare submit is valid. A typed amount wins on the
   // server (customAmount over amount), and the hidden hint says so.
-  const presets = c.presets.map((p, i) => option('amount', p, money(p), i === 0)).join('');
+  const start = selected !== undefined && selected !== null && c.presets.includes(selected) ? selected : c.presets[0];
+  const presets = c.presets.map((p) => option('amount', p, money(p), p === start)).join('');
   const hint = fillTemplate(copy.customHint, { min: money(c.min), max: money(c.max) });
   const label = fillTemplate(copy.customLabel, { symbol: currencySymbol(c.currency, locale) });
   const amounts =
@@ -148,7 +159,12 @@ export function renderPrompt(input: PromptInput): string {
   const plans = offers.plans.length
     ? `<p class="pw-k" id="pw-sh">${e(copy.subscribeLabel)}</p><div class="pw-ps" role="group" aria-labelledby="pw-sh">${offers.plans.map((p) => planForm(p, copy, back)).join('')}</div>`
     : '';
-  const contributions = contributionForm(offers, copy, back);
+  const contributions = contributionForm(offers, copy, back, input.selectedPreset);
+  const offersHtml =
+    input.lead === 'contributions' ? `${contributions}${plans}` : `${plans}${contributions}`;
+  const experiment = input.experimentVariant
+    ? ` data-pw-experiment="${e(input.experimentVariant)}"`
+    : '';
   const restoreLink = copy.restoreUrl
     ? ` <a href="${e(copy.restoreUrl)}">${e(copy.restoreLink)}</a>`
     : '';
@@ -161,9 +177,9 @@ export function renderPrompt(input: PromptInput): string {
         `${back}<p>${e(copy.restoreText)} <button class="pw-l" type="submit">${e(copy.restoreButton)}</button>${restoreLink}</p>`,
       );
   return (
-    `<section id="${PROMPT_ID}" class="pw-prompt" data-pw-variant="${input.variant}" aria-labelledby="pw-h">` +
+    `<section id="${PROMPT_ID}" class="pw-prompt" data-pw-variant="${input.variant}"${experiment} aria-labelledby="pw-h">` +
     `<h2 id="pw-h">${e(copy.heading)}</h2>${leadIn(input)}${registerOffer(input)}<p>${e(copy.body)}</p>` +
-    `${plans}${contributions}${restore}</section>`
+    `${offersHtml}${restore}</section>`
   );
 }
 

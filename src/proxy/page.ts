@@ -1,5 +1,7 @@
 import type { Decision } from '../access/policy';
 import type { Offers } from '../billing/offers';
+import { applyVariant } from '../experiments/apply';
+import type { Variant } from '../experiments/config';
 import { type PromptCopy, renderMeterNotice, renderPrompt } from '../prompt';
 import type { PromptIdentity } from '../prompt/render';
 import { PROMPT_STYLES } from '../prompt/styles';
@@ -26,6 +28,8 @@ export function renderArticle(
     returnTo: string;
     url: string;
     identity?: PromptIdentity | undefined;
+    /** The reader's prompt experiment variant; null or absent: the prompt as configured. */
+    experiment?: Variant | null | undefined;
   },
 ): Response {
   const { config, returnTo } = ctx;
@@ -42,8 +46,7 @@ export function renderArticle(
     mode === 'crawler'
       ? ''
       : renderPrompt({
-          offers: config.offers,
-          copy: config.prompt,
+          ...promptOf(config, ctx.experiment ?? null),
           returnTo,
           variant: mode === 'walled' ? 'wall' : 'support',
           meter: meter && { limit: meter.limit, used: meter.used, remaining: meter.remaining },
@@ -67,4 +70,16 @@ export function renderArticle(
     noticeHtml,
     config: config.proxy,
   });
+}
+
+/** The prompt's copy and offers as the reader's experiment variant shows them. */
+function promptOf(config: ArticlePageConfig, variant: Variant | null) {
+  const shown = applyVariant({ copy: config.prompt, offers: config.offers }, variant);
+  return {
+    copy: shown.copy,
+    offers: shown.offers,
+    lead: shown.lead,
+    selectedPreset: shown.selectedPreset,
+    experimentVariant: variant?.id,
+  };
 }

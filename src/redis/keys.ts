@@ -30,6 +30,12 @@ export interface RedisKeys {
   accountSession(sessionId: string): string;
   /** List of JSON messages the development outbox mailer kept (ENVIRONMENT=development/test only). */
   devOutbox(): string;
+  /** Hash: the publisher's counters of one UTC day (`YYYY-MM-DD`), label → count (src/stats/labels.ts). */
+  statsDay(day: string): string;
+  /** HyperLogLog: the readers one day's live (or shadow) configuration walled, as hashes. */
+  statsWalledReaders(day: string, which: 'live' | 'shadow'): string;
+  /** Hash: running totals, recurring supporters and monthly recurring revenue per currency. */
+  statsTotals(): string;
 }
 
 export function createKeys(prefix: string): RedisKeys {
@@ -47,5 +53,8 @@ export function createKeys(prefix: string): RedisKeys {
     account: (accountKey) => `${prefix}account:${accountKey}`,
     accountSession: (sessionId) => `${prefix}account-session:${sessionId}`,
     devOutbox: () => `${prefix}dev-outbox`,
+    statsDay: (day) => `${prefix}stats:day:${day}`,
+    statsWalledReaders: (day, which) => `${prefix}stats:walled-readers:${which}:${day}`,
+    statsTotals: () => `${prefix}stats:totals`,
   };
 }

@@ -14,6 +14,7 @@ import {
   MAX_ACCESS_BODY_BYTES,
 } from '../schemas/access';
 import { formErrorResponseDoc } from '../schemas/error';
+import { countView, variantOf } from '../stats/count-view';
 
 export { MAX_ACCESS_BODY_BYTES };
 
@@ -49,11 +50,15 @@ export const accessRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const { article, reader: readerInput, consume } = c.req.valid('json');
     const services = c.var.services;
     const verifiedCrawler = readerInput.ip !== undefined && isCrawlerIp(readerInput.ip);
-    const { decision, reader, entitlement } = await decide(
+    const now = services.now();
+    const decided = await decide(
       services,
       { article, reader: readerInput, consume, verifiedCrawler },
-      services.now(),
+      now,
     );
+    const variant = variantOf(services.config.experiment, decided.reader.rawId);
+    countView(services.stats, variant, decided, now);
+    const { decision, reader, entitlement } = decided;
 
     const fields = {
       reason: decision.reason,

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { type ChoiceInput, resolveChoice } from '../billing/checkout';
+import { type ChoiceInput, planLabel, resolveChoice } from '../billing/checkout';
 import { AppError, RETRY_SOON } from '../errors';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
@@ -20,6 +20,7 @@ import {
   majorToMinor,
 } from '../schemas/checkout';
 import { formErrorResponseDoc } from '../schemas/error';
+import { variantOf } from '../stats/count-view';
 
 const checkoutRoute = createRoute({
   method: 'post',
@@ -148,6 +149,8 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       });
     }
 
+    // The prompt experiment's variant goes with the session, so the payment is counted under it.
+    const variant = variantOf(services.config.experiment, reader.rawId);
     let url: string | null;
     try {
       url = await services.billing.createCheckout(resolved.choice, {
@@ -155,6 +158,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
         browserReaderId: reader.rawId,
         userKey: reader.userKey,
         accountKey: reader.accountKey,
+        variant,
         returnTo,
         origin: returnOrigin(c),
         now: services.now(),
@@ -178,6 +182,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       );
     }
 
+    services.stats.checkout(planLabel(resolved.choice), variant, services.now());
     c.header('Cache-Control', 'no-store');
     if (isJson) return c.json({ url }, 200);
     return c.redirect(url, 303);

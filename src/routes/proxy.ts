@@ -16,10 +16,12 @@ import { safeReturnPath } from '../http/return-to';
 import { promptIdentity } from '../identity/prompt-identity';
 import { logEvent } from '../log';
 import { classifyPath, type PageKind } from '../proxy/classify';
+import { assignVariant } from '../experiments/assign';
 import { isVerifiedCrawlerRequest } from '../proxy/crawler';
 import { stripFeed } from '../proxy/feed';
 import { type HeaderPolicy, originRequest, passThroughHeaders, upstreamUrl } from '../proxy/origin';
 import { renderArticle } from '../proxy/page';
+import { countView } from '../stats/count-view';
 
 /**
  * Every path that is not ours goes to the origin, and only to the origin (a path naming
@@ -91,7 +93,8 @@ async function articleResponse(
   }
   // Only a real article page is counted: a 404 or an error page costs the reader nothing.
   const complete = origin.status === 200;
-  const { decision, reader, entitlement } = await decide(
+  const now = services.now();
+  const decided = await decide(
     services,
     {
       article: { id: page.articleId, url: `${url.origin}${page.canonicalPath}` },
@@ -103,8 +106,11 @@ async function articleResponse(
       consume: complete && request.method === 'GET',
       verifiedCrawler: isVerifiedCrawlerRequest(request),
     },
-    services.now(),
+    now,
   );
+  const { decision, reader, entitlement } = decided;
+  const experiment = assignVariant(reader.rawId, services.config.experiment);
+  countView(services.stats, experiment?.id, decided, now);
   const decisionHeader = `${decision.access}; reason=${decision.reason}`;
   const granted = wouldGrant(decision);
 
@@ -129,7 +135,12 @@ async function articleResponse(
       returnTo: safeReturnPath(`${page.canonicalPath}${url.search}`) ?? '/',
       url: `${url.origin}${page.canonicalPath}`,
       identity: promptIdentity(services, reader.accountKey !== undefined),
+      experiment,
     });
+    // A counted page carries a prompt, except for a verified crawler (src/proxy/page.ts).
+    if (decision.access !== 'peek' && decision.reason !== 'verified_crawler') {
+      services.stats.prompt(granted ? 'support' : 'wall', experiment?.id, now);
+    }
     response = new Response(rendered.body, {
       status: rendered.status,
       headers: passThroughHeaders(rendered.headers, true),

@@ -374,6 +374,9 @@ async function signIn(c: Context<AppEnv>, key: string, intent: Intent, returnTo:
     );
   }
   logEvent('info', 'signed_in', { supporter: 'entitlement' in support, created });
+  services.stats.identity('sign_in', now);
+  if ('entitlement' in support) services.stats.identity('restore', now);
+  if (created && registration) services.stats.identity('registration', now);
   return c.redirect(returnTo, 303);
 }
 

@@ -90,8 +90,12 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
       throw new AppError('service_unavailable', 'This event is being processed; retry later.');
 
     try {
-      const outcome = await billing.handleEvent(event);
-      await eventClaims.done(event.id);
+      const { outcome, count } = await billing.handleEvent(event);
+      // A payment or a cancellation is counted with the done mark, once per event.
+      // Counted on the day Stripe made the event, however late a retry delivers it.
+      const { stats } = c.var.services;
+      const made = new Date(event.created * 1000);
+      await eventClaims.done(event.id, count ? stats.billingIncrements(count, made) : undefined);
       return c.json({ received: true as const, outcome }, 200);
     } catch (error) {
       logEvent('error', 'webhook_failed', {

@@ -1,0 +1,43 @@
+import type { IdentityEvent, PromptKind, ViewOutcome } from '../schemas/stats';
+
+/**
+ * The names of what is counted: one field of a per-day Redis hash each (docs/redis-keys.md,
+ * `stats:day:`). A label is made of configuration values only (outcomes, prompt kinds, offer
+ * and variant ids, currencies), never of anything a reader sends or is: no reader id, address
+ * or e-mail can reach a counter. Parts are joined by `|`, which no part may contain.
+ */
+
+/** The variant of a reader when no experiment is configured. */
+export const NO_VARIANT = '-';
+
+/** A part of a label: offer ids, variant ids and currencies, made safe to join. */
+function part(value: string): string {
+  return value.replace(/[|\s]/g, '_').slice(0, 64) || '_';
+}
+
+export const label = {
+  view: (outcome: ViewOutcome, variant: string) => `view|${outcome}|${part(variant)}`,
+  prompt: (kind: PromptKind, variant: string) => `prompt|${kind}|${part(variant)}`,
+  checkout: (offer: string, variant: string) => `checkout|${part(offer)}|${part(variant)}`,
+  paid: (offer: string, variant: string, currency: string) =>
+    `paid|${part(offer)}|${part(variant)}|${part(currency)}`,
+  /** The amount (minor units) of the payments counted by `paid` with the same parts. */
+  amount: (offer: string, variant: string, currency: string) =>
+    `amount|${part(offer)}|${part(variant)}|${part(currency)}`,
+  cancel: (offer: string) => `cancel|${part(offer)}`,
+  identity: (event: IdentityEvent) => `identity|${event}`,
+  /** Views the live configuration walled, and views the shadow configuration would have. */
+  walled: (which: 'live' | 'shadow') => `walled|${which}`,
+};
+
+/** The running totals (not per day): recurring supporters and their monthly revenue. */
+export const supporterLabel = {
+  active: () => 'active',
+  /** Recurring revenue a year (MRR × 12, so a yearly plan stays a whole number). */
+  annual: (currency: string) => `annual|${part(currency)}`,
+};
+
+/** A UTC day, `YYYY-MM-DD`: the unit every counter is kept per. */
+export function dayOf(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}

@@ -1,0 +1,144 @@
+import type { BillingCount } from '../billing/webhooks';
+import type { OnceIncrements } from '../billing/event-claims';
+import { logEvent } from '../log';
+import type { ScriptRunner } from '../redis/client';
+import type { RedisKeys } from '../redis/keys';
+import type { IdentityEvent, PromptKind, ViewOutcome } from '../schemas/stats';
+import type { StatsConfig } from './config';
+import { dayOf, label, NO_VARIANT, supporterLabel } from './labels';
+import { readRange, type StoredRange, writeBatch } from './store';
+import { Tally } from './tally';
+
+/**
+ * The publisher's counters (docs/architecture.md, "The publisher's numbers"). Counting is
+ * synchronous and costs a request nothing: it adds to the isolate's batch, which the app
+ * flushes after a response (`due()`, then `flush()` in waitUntil). Payments are not batched:
+ * they are counted with their Stripe event's done mark, once per event (`billingIncrements`).
+ *
+ * What can be lost, and nothing more: an isolate that ends loses its unflushed batch (at most
+ * `flushEvents` events or `flushSeconds` of them); a flush that fails is dropped and logged,
+ * never retried, so a flush that timed out but landed is never counted twice.
+ */
+export interface Stats {
+  view(
+    view: {
+      outcome: ViewOutcome;
+      variant: string | undefined;
+      /** The live decision walled this view (and this reader, `readerHash`). */
+      walled: boolean;
+      /** The shadow configuration would have walled it; undefined without one. */
+      shadowWalled: boolean | undefined;
+      /** A one-way hash of the reader (for the walled-readers counts), never the id. */
+      readerHash: string;
+    },
+    now: Date,
+  ): void;
+  prompt(kind: PromptKind, variant: string | undefined, now: Date): void;
+  checkout(offer: string, variant: string | undefined, now: Date): void;
+  identity(event: IdentityEvent, now: Date): void;
+  /** Enough has gathered for a flush. */
+  due(): boolean;
+  /** Sends the batch (one round trip); never throws. */
+  flush(): Promise<void>;
+  /** What a Stripe event adds, applied with its done mark (src/billing/event-claims.ts). */
+  billingIncrements(count: BillingCount, now: Date): OnceIncrements;
+  read(days: readonly string[]): Promise<StoredRange>;
+}
+
+export function createStats(deps: {
+  redis: ScriptRunner;
+  keys: RedisKeys;
+  timeoutMs: number;
+  config: StatsConfig;
+}): Stats {
+  const { config, keys } = deps;
+  const tally = new Tally({
+    flushEvents: config.flushEvents,
+    flushMs: config.flushSeconds * 1000,
+  });
+  const add = (now: Date, name: string, n = 1) => {
+    if (config.enabled) tally.add(dayOf(now), name, n);
+  };
+  const dayExpiry = (now: Date) =>
+    Date.parse(`${dayOf(now)}T00:00:00Z`) + (config.retentionDays + 1) * 86_400_000;
+
+  return {
+    view(view, now) {
+      if (!config.enabled) return;
+      const day = dayOf(now);
+      add(now, label.view(view.outcome, view.variant ?? NO_VARIANT));
+      if (view.walled) {
+        add(now, label.walled('live'));
+        tally.addReader(day, 'live', view.readerHash);
+      }
+      if (view.shadowWalled) {
+        add(now, label.walled('shadow'));
+        tally.addReader(day, 'shadow', view.readerHash);
+      }
+    },
+    prompt: (kind, variant, now) => add(now, label.prompt(kind, variant ?? NO_VARIANT)),
+    checkout: (offer, variant, now) => add(now, label.checkout(offer, variant ?? NO_VARIANT)),
+    identity: (event, now) => add(now, label.identity(event)),
+    due: () => tally.due(),
+    async flush() {
+      const batch = tally.take();
+      if (!batch) return;
+      try {
+        await writeBatch(deps.redis, keys, batch, {
+          retentionDays: config.retentionDays,
+          timeoutMs: deps.timeoutMs,
+        });
+      } catch (error) {
+        logEvent('warn', 'stats_flush_failed', {
+          events: batch.events,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+      }
+    },
+    billingIncrements(count, now) {
+      if (!config.enabled) return [];
+      const day = { key: keys.statsDay(dayOf(now)), expireAt: dayExpiry(now) };
+      if (count.kind === 'paid') {
+        const variant = count.variant || NO_VARIANT;
+        const totals = count.recurring
+          ? [
+              {
+                key: keys.statsTotals(),
+                expireAt: null,
+                add: [
+                  [supporterLabel.active(), 1] as const,
+                  ...(count.annual === null
+                    ? []
+                    : [[supporterLabel.annual(count.currency), count.annual] as const]),
+                ],
+              },
+            ]
+          : [];
+        return [
+          {
+            ...day,
+            add: [
+              [label.paid(count.offer, variant, count.currency), 1],
+              [label.amount(count.offer, variant, count.currency), count.amount],
+            ],
+          },
+          ...totals,
+        ];
+      }
+      return [
+        { ...day, add: [[label.cancel(count.offer), 1]] },
+        {
+          key: keys.statsTotals(),
+          expireAt: null,
+          add: [
+            [supporterLabel.active(), -1],
+            ...(count.annual === null
+              ? []
+              : [[supporterLabel.annual(count.currency), -count.annual] as const]),
+          ],
+        },
+      ];
+    },
+    read: (days) => readRange(deps.redis, keys, days, deps.timeoutMs),
+  };
+}
