@@ -1,0 +1,53 @@
+import type { StatsReport } from '../schemas/stats';
+import { formatCount, formatPercent, ratio } from './chart-format';
+import { dataTable } from './chart-table';
+import { type FunnelStep, funnelChart } from './charts';
+import { para, plural, section } from './section-frame';
+
+/** Question 2: how many went to checkout, and how many paid? The funnel, step by step. */
+
+export const FUNNEL_HEADING = 'How many went to checkout, and how many paid?';
+
+export function funnelSteps(report: StatsReport): FunnelStep[] {
+  const f = report.funnel;
+  return [
+    { label: 'Views', count: f.views },
+    { label: 'Walled views', count: f.walled },
+    { label: 'Prompts shown', count: f.prompts },
+    { label: 'Checkouts started', count: f.checkouts },
+    { label: 'Paid', count: f.paid },
+  ];
+}
+
+export function funnelSection(report: StatsReport): string {
+  const f = report.funnel;
+  const c = report.conversion;
+  const steps = funnelSteps(report);
+  const chart = funnelChart(steps, {
+    id: 'chart-funnel',
+    title: 'The funnel: views, walled, prompts, checkouts, paid',
+    desc: steps.map((s) => `${s.label}: ${formatCount(s.count)}`).join('; '),
+  });
+  const table = dataTable({
+    id: 'table-funnel',
+    caption: 'The funnel, step by step',
+    head: ['Step', 'Count', 'Share of the step before', 'Share of views'],
+    rows: steps.map((s, i) => {
+      const prev = steps[i - 1];
+      return [
+        s.label,
+        formatCount(s.count),
+        prev ? formatPercent(ratio(s.count, prev.count)) : '',
+        formatPercent(ratio(s.count, f.views)),
+      ];
+    }),
+  });
+  const lead =
+    f.prompts === 0
+      ? 'No prompt was shown in this period.'
+      : `${formatCount(f.checkouts)} ${plural(f.checkouts, 'reader', 'readers')} went to checkout (${formatPercent(c.checkoutPerPrompt)} of prompts shown) and ${formatCount(f.paid)} paid (${formatPercent(c.paidPerCheckout)} of checkouts, ${formatPercent(c.paidPerPrompt)} of prompts).`;
+  const kinds = para(
+    `Prompts: ${formatCount(report.prompts.wall ?? 0)} on the wall, ${formatCount(report.prompts.support ?? 0)} as the support prompt under articles read in full.`,
+  );
+  return section('q-paid', FUNNEL_HEADING, para(lead) + chart + table + kinds);
+}
