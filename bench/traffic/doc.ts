@@ -1,5 +1,7 @@
 import { fixed, tallyMix } from '../support/format';
+import { COUNTING_GOAL, type CountingResult, countingRows } from './counting';
 import { MIX_SOURCES } from './mix';
+import { CHANNELS } from './replay';
 import { columns, costRows, mixLines, type TrafficBenchResult } from './report';
 import { GOALS, PRICING } from './summary';
 
@@ -64,7 +66,36 @@ export function trafficSection(
       `no reader is granted more views than a Redis-only meter of ${r.config.mix.limit} articles would ` +
       'grant (the soak’s reference model, `tests/soak/model.ts`), and none is walled earlier.',
     '',
+    ...(r.counting ? countingSection(r.counting) : []),
     ...page.goals,
+  ];
+}
+
+/** What counting the publisher's funnel adds (issue 15), ending with a blank line. */
+function countingSection(c: CountingResult): string[] {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  return [
+    '### What counting the funnel adds',
+    '',
+    `The same views, replayed by a third worker running the new meter with \`${c.off}\`, ` +
+      'everything else equal: what counting costs is the difference in billed commands. Counts ' +
+      'gather in the isolate and leave in one script call (`EVALSHA`, then `HMGET` and `HSET` per ' +
+      'day hash, `PEXPIREAT` only for a new day, `PFADD` and `PEXPIREAT` per walled-readers log) ' +
+      `after a response, in \`waitUntil\`, once \`stats.flushEvents\` (${c.flushEvents}) events or ` +
+      `\`stats.flushSeconds\` (${c.flushSeconds}) have gathered. MONITOR sees each flush as a ` +
+      'round trip from the worker; it is counted apart, because no reader’s request waits for it. ' +
+      'After each channel the counters are read back (`GET /_paywall/v1/stats`, which first ' +
+      'flushes the isolate’s last batch: that flush is counted with the traffic, the read is not) ' +
+      'and compared with the views replayed, outcome by outcome.',
+    '',
+    `| counting on against off | ${CHANNELS.join(' | ')} |`,
+    `| --- | ${CHANNELS.map(() => '---').join(' | ')} |`,
+    ...countingRows(c).map((row) => `| ${row.map(cell).join(' | ')} |`),
+    '',
+    `The goal (issue 15): at most ${COUNTING_GOAL.addedCommandsPerView} billed commands per ` +
+      'article view added by counting, on average, and the round trips per view on a reader’s ' +
+      'path unchanged.',
+    '',
   ];
 }
 

@@ -1,5 +1,7 @@
 import { newReader, predictRead, type ReaderModel } from '../../tests/soak/model';
 import type { MonitorLine } from '../access/monitor';
+import { type Call, splitCalls } from './calls';
+import { type Counters, countedSince, countersAfter } from './counters';
 import { articleId, type ReaderPlan } from './mix';
 import { type Channel, type ReplayOutcome, replay } from './replay';
 import { countKeys, type ModeStack } from './stack';
@@ -9,6 +11,10 @@ import { countKeys, type ModeStack } from './stack';
  * every line under the mode's prefix or from its upstash-local's connections, Lua-internal
  * commands included, from the first view to a barrier after the last. Keys are counted by
  * SCAN before and after, so what the channel created is the difference.
+ *
+ * The publisher's counters are read back at the end of the window (GET /_paywall/v1/stats),
+ * which makes the isolate send its last batch: that flush is counted with the traffic (a
+ * later request would have sent it), the read itself is not (bench/traffic/calls.ts).
  */
 export interface ChannelMeasure {
   replay: ReplayOutcome;
@@ -16,6 +22,10 @@ export interface ChannelMeasure {
   commands: number;
   /** Commands from a client: one per request the worker made to Upstash. */
   roundTrips: number;
+  /** Of `commands`: those of the stats flushes (issue 15). */
+  flushCommands: number;
+  /** Of `roundTrips`: the stats flushes, made after a response and on no reader's path. */
+  flushRoundTrips: number;
   /** EVALs of a script whose EVALSHA missed (NOSCRIPT): 0 after the warm-up. */
   evalFallbacks: number;
   /** Commands by name: upper case from a client, lower case inside a script. */
@@ -27,36 +37,53 @@ export interface ChannelMeasure {
   callShapes: Record<string, number>;
   /** Keys the replay left under the prefix, by kind (`meter`, …). */
   keysCreated: Record<string, number>;
+  /** Views the publisher's counters gained over the replay, by outcome (none when off). */
+  counted: Counters;
 }
 
+/**
+ * `counters` are the publisher's counters before the channel (`readCounters` after the
+ * warm-up, then what the previous channel returned); the ones after it are returned with it.
+ */
 export async function measureChannel(
   channel: Channel,
   stack: ModeStack,
   plans: ReaderPlan[],
   concurrency: number,
-): Promise<ChannelMeasure> {
+  counters: Counters,
+): Promise<{ measure: ChannelMeasure; counters: Counters }> {
   const before = await countKeys(stack);
   const fallbacksBefore = stack.monitor.evalFallbacks;
   let outcome: ReplayOutcome | undefined;
+  let countersNow: Counters | undefined;
   const lines = await stack.monitor.measure(async () => {
     outcome = await replay(channel, stack.url, plans, concurrency);
+    const expected = stack.statsEnabled ? outcome.views : 0;
+    countersNow = await countersAfter(stack.url, counters, expected);
   });
-  if (!outcome) throw new Error(`${channel}: the replay returned nothing`);
+  if (!outcome || !countersNow) throw new Error(`${channel}: the replay returned nothing`);
   const after = await countKeys(stack);
   const keysCreated: Record<string, number> = {};
   for (const kind of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const n = (after[kind] ?? 0) - (before[kind] ?? 0);
     if (n !== 0) keysCreated[kind] = n;
   }
-  return {
+  const calls = splitCalls(lines).filter((call) => call.kind !== 'stats-read');
+  const billed = calls.flatMap((call) => call.lines);
+  const flushes = calls.filter((call) => call.kind === 'flush');
+  const measure: ChannelMeasure = {
     replay: outcome,
-    commands: lines.length,
-    roundTrips: lines.filter((l) => l.source !== 'lua').length,
+    commands: billed.length,
+    roundTrips: billed.filter((l) => l.source !== 'lua').length,
+    flushCommands: flushes.reduce((n, call) => n + call.lines.length, 0),
+    flushRoundTrips: flushes.length,
     evalFallbacks: stack.monitor.evalFallbacks - fallbacksBefore,
-    commandMix: commandMix(lines),
-    callShapes: callShapes(lines),
+    commandMix: commandMix(billed),
+    callShapes: callShapes(calls),
     keysCreated,
+    counted: countedSince(counters, countersNow),
   };
+  return { measure, counters: countersNow };
 }
 
 /** Upper case from a client, lower case inside a script (as the access bench prints them). */
@@ -71,23 +98,25 @@ function commandMix(lines: MonitorLine[]): Record<string, number> {
   return mix;
 }
 
-function callShapes(lines: MonitorLine[]): Record<string, number> {
-  const calls: string[][] = [];
-  for (const line of lines) {
-    if (line.source !== 'lua' || calls.length === 0) calls.push([label(line)]);
-    else calls[calls.length - 1]?.push(label(line));
-  }
+/** A stats flush's shape is marked as one: `stats flush: EVALSHA hmget hset`. */
+function callShapes(calls: Call[]): Record<string, number> {
   const shapes: Record<string, number> = {};
-  for (const call of calls) shapes[call.join(' ')] = (shapes[call.join(' ')] ?? 0) + 1;
+  for (const call of calls) {
+    const shape = `${call.kind === 'flush' ? 'stats flush: ' : ''}${call.lines.map(label).join(' ')}`;
+    shapes[shape] = (shapes[shape] ?? 0) + 1;
+  }
   return shapes;
 }
 
 /**
  * One reader through both channels before anything is counted: five articles, re-reads and
  * walled reads, so every script the meter runs is loaded at redis-server (a first EVALSHA
- * misses and falls back to EVAL) and the worker's isolate is warm.
+ * misses and falls back to EVAL) and the worker's isolate is warm. Then the publisher's
+ * counters are read, which flushes the warm-up's counts (loading the stats scripts, and
+ * making the day's hash and walled-readers log before any channel): the counters returned
+ * are the first channel's `before`.
  */
-export async function warmUp(stack: ModeStack, limit: number): Promise<void> {
+export async function warmUp(stack: ModeStack, limit: number): Promise<Counters> {
   // Ranks past the mix's articles: the warm-up never touches an article the replay reads.
   const articles = [1, 2, 1, 3, 4, 5, 2, 4].map((n) => articleId(900_000 + n));
   let model: ReaderModel = newReader();
@@ -103,4 +132,5 @@ export async function warmUp(stack: ModeStack, limit: number): Promise<void> {
       throw new Error(`warm-up through the ${channel} failed: ${JSON.stringify(outcome.reasons)}`);
     }
   }
+  return await countersAfter(stack.url, {}, stack.statsEnabled ? 2 * views.length : 0);
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fixed, type Goal, goalsTable, table, tallyMix } from '../support/format';
+import { type CountingResult, countingRows } from './counting';
 import { MIX_SOURCES, type Mix, type MixStats } from './mix';
 import { CHANNELS } from './replay';
 import { MODES } from './stack';
@@ -18,6 +19,8 @@ export interface TrafficBenchResult {
   config: { mix: Mix; concurrency: number; redisTimeoutMs: number; pricing: typeof PRICING };
   mixStats: MixStats;
   modes: ModeResults;
+  /** Counting on against off (issue 15); absent from results written before it. */
+  counting?: CountingResult | undefined;
   goals: Goal[];
   seconds: number;
 }
@@ -43,7 +46,9 @@ export function costRows(r: TrafficBenchResult): string[][] {
   return [
     row('anonymous views', (c) => count(c.replay.views)),
     row('billed commands per 1,000 views', (c) => count(c.figures.commandsPer1000Views)),
+    row('of which the stats flushes', (c) => count(c.figures.flushCommandsPer1000Views)),
     row('round trips per view', (c) => fixed(c.figures.roundTripsPerView, 2)),
+    row('of which on a reader’s path', (c) => fixed(c.figures.readerRoundTripsPerView, 2)),
     row('Redis keys created per 1,000 readers', (c) => count(c.figures.keysPer1000Readers)),
     row(
       'Upstash $ per million views',
@@ -93,11 +98,24 @@ export function printReport(r: TrafficBenchResult): void {
       );
     }),
     '',
+    ...countingLines(r),
     'Goals',
     goalsTable(r.goals),
     '',
   ];
   console.log(out.join('\n'));
+}
+
+/** The counting comparison, when the results have one, ending with a blank line. */
+function countingLines(r: TrafficBenchResult): string[] {
+  if (!r.counting) return [];
+  const c = r.counting;
+  return [
+    `Counting the publisher's funnel (issue 15): ${c.on} against ${c.off}, the same views; ` +
+      `flushEvents ${c.flushEvents}, flushSeconds ${c.flushSeconds}`,
+    table(['', ...CHANNELS], countingRows(c)),
+    '',
+  ];
 }
 
 export function writeJson(path: string, result: TrafficBenchResult): void {

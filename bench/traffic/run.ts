@@ -3,12 +3,13 @@ import { Cleanup } from '../support/cleanup';
 import { codeSnapshot } from '../support/git';
 import { envNumber, machineInfo } from '../support/load';
 import { benchTempDir, bundleWorker, ROOT } from '../support/wrangler';
+import { countingGoals, countingResult } from './counting';
 import { type ChannelMeasure, measureChannel, warmUp } from './measure';
 import { MIX, mixStats, planMonth } from './mix';
 import { startTrafficOrigin } from './origin';
 import { CHANNELS, type Channel } from './replay';
 import { printReport, type TrafficBenchResult, writeJson } from './report';
-import { MODES, REDIS_TIMEOUT_MS, startMode } from './stack';
+import { COUNTING_OFF, MODES, REDIS_TIMEOUT_MS, type StackMode, startMode } from './stack';
 import { channelFigures, evaluateGoals, type ModeResults, PRICING } from './summary';
 
 /**
@@ -19,7 +20,9 @@ import { channelFigures, evaluateGoals, type ModeResults, PRICING } from './summ
  * in the signed reader id (`cookieState: true`). Counted at redis-server with MONITOR:
  * billed commands, round trips and keys created, priced at Upstash and Workers list prices,
  * side by side, with PASS/FAIL per goal and a guard against granting more than a Redis-only
- * meter would. Counts are deterministic; the timings printed are not the point.
+ * meter would. A third worker runs the new meter with the publisher's counters off (issue
+ * 15): what counting adds is the difference, and the counters are read back to check that
+ * every view was counted once. Counts are deterministic; the timings printed are not the point.
  * Everything it starts is stopped in `finally`, also on errors and Ctrl-C.
  */
 const CONCURRENCY = envNumber('BENCH_TRAFFIC_CONCURRENCY', 16);
@@ -35,30 +38,34 @@ export async function runTrafficBench(): Promise<TrafficBenchResult> {
     const stats = mixStats(plans);
     console.log(
       `[bench] traffic: ${stats.readers} readers, ${stats.views} views per channel and mode; ` +
-        'starting the origin, two upstash-locals and two wrangler devs…',
+        'starting the origin, three upstash-locals and three wrangler devs…',
     );
     const code = codeSnapshot();
     const tmp = await benchTempDir(cleanup);
     const bundle = await bundleWorker(resolve(ROOT, 'src/index.ts'), join(tmp, 'bundle'));
     const originUrl = await startTrafficOrigin(cleanup);
     const opts = { bundle, tmp, originUrl, redisUrl: REDIS_URL, limit: MIX.limit };
-    // Each mode has its own worker, upstash-local, key prefix and MONITOR window, so the two
-    // modes run side by side; within a mode the channels run one after the other, each in
-    // its own window.
-    const measured = await Promise.all(
-      MODES.map(async (mode) => {
-        const stack = await startMode(cleanup, mode, opts);
-        await warmUp(stack, MIX.limit);
-        const channels = {} as Record<Channel, ChannelMeasure>;
-        for (const channel of CHANNELS) {
-          console.log(`[bench] traffic: ${mode.label}, through the ${channel}…`);
-          channels[channel] = await measureChannel(channel, stack, plans, CONCURRENCY);
-        }
-        const info = await stack.monitor.redis.info('server');
-        stack.monitor.stop();
-        return { mode, channels, redisVersion: /redis_version:(\S+)/.exec(info)?.[1] };
-      }),
-    );
+    // Each configuration has its own worker, upstash-local, key prefix and MONITOR window, so
+    // they run side by side; within one the channels run one after the other, each in its
+    // own window.
+    const measure = async (mode: StackMode) => {
+      const stack = await startMode(cleanup, mode, opts);
+      let counters = await warmUp(stack, MIX.limit);
+      const channels = {} as Record<Channel, ChannelMeasure>;
+      for (const channel of CHANNELS) {
+        console.log(`[bench] traffic: ${mode.label}, through the ${channel}…`);
+        const done = await measureChannel(channel, stack, plans, CONCURRENCY, counters);
+        channels[channel] = done.measure;
+        counters = done.counters;
+      }
+      const info = await stack.monitor.redis.info('server');
+      stack.monitor.stop();
+      return { channels, redisVersion: /redis_version:(\S+)/.exec(info)?.[1] };
+    };
+    const [countingOff, measured] = await Promise.all([
+      measure(COUNTING_OFF),
+      Promise.all(MODES.map(async (mode) => ({ mode, ...(await measure(mode)) }))),
+    ]);
     const modes = {} as ModeResults;
     for (const { mode, channels } of measured) {
       modes[mode.key] = {
@@ -66,6 +73,8 @@ export async function runTrafficBench(): Promise<TrafficBenchResult> {
         access: { ...channels.access, figures: channelFigures(channels.access, stats) },
       };
     }
+
+    const counting = countingResult(modes.cookie, countingOff.channels);
 
     const result: TrafficBenchResult = {
       bench: 'traffic',
@@ -80,7 +89,8 @@ export async function runTrafficBench(): Promise<TrafficBenchResult> {
       },
       mixStats: stats,
       modes,
-      goals: evaluateGoals(modes, stats, MIX.limit),
+      counting,
+      goals: [...evaluateGoals(modes, stats, MIX.limit), ...countingGoals(counting, modes)],
       seconds: (performance.now() - started) / 1000,
     };
     printReport(result);

@@ -8,31 +8,58 @@ import { startWranglerDev, writeEnvFile } from '../support/wrangler';
 import { startMonitor } from './monitor-start';
 
 /**
- * One meter mode, running: its own upstash-local, its own key prefix and MONITOR watcher
- * (so each mode's commands are told apart at the shared redis-server), and `wrangler dev`
- * running the real worker (the same bundle for both modes) with this mode's PAYWALL_CONFIG.
+ * One worker configuration, running: its own upstash-local, its own key prefix and MONITOR
+ * watcher (so each one's commands are told apart at the shared redis-server), and `wrangler
+ * dev` running the real worker (the same bundle for all) with this configuration's
+ * PAYWALL_CONFIG.
  */
+export interface StackMode {
+  key: string;
+  label: string;
+  /** What differs in PAYWALL_CONFIG, as printed. */
+  config: string;
+  cookieState: boolean;
+  /** PAYWALL_CONFIG `stats.enabled`: the publisher's counters (issue 15). */
+  statsEnabled: boolean;
+}
+
+/** The two meter modes compared side by side (issue 14), both counting as deployed. */
 export const MODES = [
   {
     key: 'redis',
     label: 'every read to Redis (today)',
     config: 'cookieState: false',
     cookieState: false,
+    statsEnabled: true,
   },
   {
     key: 'cookie',
     label: 'meter in the reader id (new)',
     config: 'cookieState: true',
     cookieState: true,
+    statsEnabled: true,
   },
-] as const;
+] as const satisfies readonly StackMode[];
 export type Mode = (typeof MODES)[number];
 export type ModeKey = Mode['key'];
+
+/**
+ * The new meter with counting off and everything else equal: what the `cookie` mode's
+ * counts cost is the difference between the two (issue 15).
+ */
+export const COUNTING_OFF: StackMode = {
+  key: 'nostats',
+  label: 'meter in the reader id, counting off',
+  config: 'cookieState: true, stats.enabled: false',
+  cookieState: true,
+  statsEnabled: false,
+};
 
 export interface ModeStack {
   url: string;
   prefix: string;
   monitor: RedisMonitor;
+  statsEnabled: boolean;
 }
 
 /**
@@ -43,7 +70,7 @@ export const REDIS_TIMEOUT_MS = 2_000;
 
 export async function startMode(
   cleanup: Cleanup,
-  mode: Mode,
+  mode: StackMode,
   opts: { bundle: string; tmp: string; originUrl: string; redisUrl: string; limit: number },
 ): Promise<ModeStack> {
   // A random prefix per run and mode: the redis-server is shared, nothing is ever flushed.
@@ -75,12 +102,14 @@ export async function startMode(
     readyPath: '/_paywall/healthz',
     inspector: false,
   });
-  return { url: worker.url, prefix, monitor };
+  return { url: worker.url, prefix, monitor, statsEnabled: mode.statsEnabled };
 }
 
-export function paywallConfig(mode: Mode, limit: number) {
+/** Stats flushes at their defaults (`flushEvents` 500, `flushSeconds` 30): only on or off. */
+export function paywallConfig(mode: StackMode, limit: number) {
   return {
     meter: { limit, window: { kind: 'calendar-month' }, cookieState: mode.cookieState },
+    stats: { enabled: mode.statsEnabled },
   };
 }
 

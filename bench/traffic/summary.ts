@@ -21,7 +21,12 @@ export const GOALS = { commandsPer1000Views: 1_000, dollarsPerMillionViews: 2.3 
 
 export interface ChannelFigures {
   commandsPer1000Views: number;
+  /** Of `commandsPer1000Views`: the stats flushes' (issue 15). */
+  flushCommandsPer1000Views: number;
   roundTripsPerView: number;
+  /** Round trips per view without the stats flushes: what a reader's request waits for. */
+  readerRoundTripsPerView: number;
+  /** Keys made per reader (the meter's); a day's counters are per day, not per reader. */
   keysCreated: number;
   keysPer1000Readers: number;
   /** Readers who opened a second article: the most the new meter may keep a key for. */
@@ -35,10 +40,14 @@ export function channelFigures(m: ChannelMeasure, stats: MixStats): ChannelFigur
   const readers = Math.max(1, m.replay.readers);
   const commandsPerView = m.commands / views;
   const upstash = (commandsPerView * 1e6 * PRICING.upstashPer100kCommands) / 100_000;
-  const keysCreated = Object.values(m.keysCreated).reduce((a, b) => a + b, 0);
+  const keysCreated = Object.entries(m.keysCreated)
+    .filter(([kind]) => kind !== 'stats')
+    .reduce((a, [, n]) => a + n, 0);
   return {
     commandsPer1000Views: commandsPerView * 1_000,
+    flushCommandsPer1000Views: (m.flushCommands * 1_000) / views,
     roundTripsPerView: m.roundTrips / views,
+    readerRoundTripsPerView: (m.roundTrips - m.flushRoundTrips) / views,
     keysCreated,
     keysPer1000Readers: (keysCreated * 1_000) / readers,
     returningPer1000Readers: (stats.returningReaders * 1_000) / Math.max(1, stats.readers),
@@ -100,4 +109,6 @@ export function evaluateGoals(modes: ModeResults, stats: MixStats, limit: number
   return goals;
 }
 
-export const count = (n: number) => Math.round(n).toLocaleString('en-US');
+/** A whole number as printed; `n/a` for a figure an older results file does not have. */
+export const count = (n: number | undefined) =>
+  n !== undefined && Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a';
