@@ -87,12 +87,15 @@ export async function handleStripeEvent(
       const record = await billing.syncSubscription(event.data.object.id);
       const sub = event.data.object;
       const monthly = monthlyAmount(sub, sub.currency);
-      return done(record, record && {
-        kind: 'cancelled',
-        offer: record.plan,
-        currency: sub.currency,
-        annual: monthly === null ? null : Math.round(monthly * 12),
-      });
+      return done(
+        record,
+        record && {
+          kind: 'cancelled',
+          offer: record.plan,
+          currency: sub.currency,
+          annual: monthly === null ? null : Math.round(monthly * 12),
+        },
+      );
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':

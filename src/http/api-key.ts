@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../errors';
-import type { AppEnv } from './context';
 import { isSiteApiKey } from '../secret-match';
+import type { AppEnv } from './context';
 
 export { isSiteApiKey };
 

@@ -119,7 +119,10 @@ function contributionForm(
   const money = (minor: number) => formatMoney(minor, c.currency, locale);
   // The first preset starts selected so a bare submit is valid. A typed amount wins on the
   // server (customAmount over amount), and the hidden hint says so.
-  const start = selected !== undefined && selected !== null && c.presets.includes(selected) ? selected : c.presets[0];
+  const start =
+    selected !== undefined && selected !== null && c.presets.includes(selected)
+      ? selected
+      : c.presets[0];
   const presets = c.presets.map((p) => option('amount', p, money(p), p === start)).join('');
   const hint = fillTemplate(copy.customHint, { min: money(c.min), max: money(c.max) });
   const label = fillTemplate(copy.customLabel, { symbol: currencySymbol(c.currency, locale) });

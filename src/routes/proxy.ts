@@ -3,6 +3,7 @@ import { decide } from '../access/decide';
 import type { Decision } from '../access/policy';
 import { DECISION_HEADER, DEGRADED_HEADER } from '../contract/headers';
 import { AppError } from '../errors';
+import { assignVariant } from '../experiments/assign';
 import type { AppEnv } from '../http/context';
 import {
   clearCookie,
@@ -16,7 +17,6 @@ import { safeReturnPath } from '../http/return-to';
 import { promptIdentity } from '../identity/prompt-identity';
 import { logEvent } from '../log';
 import { classifyPath, type PageKind } from '../proxy/classify';
-import { assignVariant } from '../experiments/assign';
 import { isVerifiedCrawlerRequest } from '../proxy/crawler';
 import { stripFeed } from '../proxy/feed';
 import { type HeaderPolicy, originRequest, passThroughHeaders, upstreamUrl } from '../proxy/origin';

@@ -29,7 +29,12 @@ export const MAX_STATS_DAYS = 400;
 const dayParam = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC date, YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real date');
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+      new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'a real date',
+  );
 
 export const StatsQuerySchema = z
   .object({
@@ -92,7 +97,9 @@ export const StatsReportSchema = z
       .openapi({ description: 'Paid checkouts by offer and currency' }),
     revenueByCurrency: z.array(Money.extend({ payments: Count })),
     supporters: z.object({
-      active: Count.openapi({ description: 'Recurring supporters now (subscriptions started minus ended)' }),
+      active: Count.openapi({
+        description: 'Recurring supporters now (subscriptions started minus ended)',
+      }),
       mrr: z.array(Money).openapi({ description: 'Monthly recurring revenue now, per currency' }),
     }),
     series: z.array(

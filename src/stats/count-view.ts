@@ -1,6 +1,6 @@
 import type { DecideOutput } from '../access/decide';
-import type { Experiment } from '../experiments/config';
 import { assignVariant } from '../experiments/assign';
+import type { Experiment } from '../experiments/config';
 import { cyrb53 } from '../experiments/hash';
 import type { Stats } from './stats';
 

@@ -56,11 +56,19 @@ export function buildReport(
   const total = zero();
   const views = Object.fromEntries(VIEW_OUTCOMES.map((o) => [o, 0])) as Record<ViewOutcome, number>;
   const prompts = Object.fromEntries(PROMPT_KINDS.map((k) => [k, 0])) as StatsReport['prompts'];
-  const identity = Object.fromEntries(IDENTITY_EVENTS.map((k) => [k, 0])) as StatsReport['identity'];
+  const identity = Object.fromEntries(
+    IDENTITY_EVENTS.map((k) => [k, 0]),
+  ) as StatsReport['identity'];
   let cancellations = 0;
   const shadowWalled = { live: 0, shadow: 0 };
-  const revenue = new Map<string, { offer: string; currency: string; amount: number; payments: number }>();
-  const perVariant = new Map<string, { prompts: number; checkouts: number; paid: number; revenue: Map<string, number> }>();
+  const revenue = new Map<
+    string,
+    { offer: string; currency: string; amount: number; payments: number }
+  >();
+  const perVariant = new Map<
+    string,
+    { prompts: number; checkouts: number; paid: number; revenue: Map<string, number> }
+  >();
   const variantOf = (id: string) => {
     let v = perVariant.get(id);
     if (!v) {
@@ -182,7 +190,9 @@ export function buildReport(
       variants,
       leader:
         variants.length > 1
-          ? leadingVariant(variants.map((v) => ({ id: v.id, successes: v.paid, trials: v.prompts })))
+          ? leadingVariant(
+              variants.map((v) => ({ id: v.id, successes: v.paid, trials: v.prompts })),
+            )
           : null,
     },
     shadow: {

@@ -1,5 +1,5 @@
-import type { BillingCount } from '../billing/webhooks';
 import type { OnceIncrements } from '../billing/event-claims';
+import type { BillingCount } from '../billing/webhooks';
 import { logEvent } from '../log';
 import type { ScriptRunner } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';

@@ -1,7 +1,7 @@
+import type { ScriptRunner } from '../redis/client';
 import { withDeadline } from '../redis/deadline';
 import type { RedisKeys } from '../redis/keys';
 import { defineScript } from '../redis/script';
-import type { ScriptRunner } from '../redis/client';
 import { FLUSH_SCRIPT, READ_SCRIPT } from './scripts';
 import type { Batch } from './tally';
 

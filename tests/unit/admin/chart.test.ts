@@ -19,10 +19,17 @@ import {
   seriesChart,
   shorten,
 } from '../../../src/admin/charts';
-import { attrsOf, tags } from '../support/forms';
+import { type Attrs, attrsOf, tags } from '../support/forms';
 
 const text = { id: 'c', title: 'A chart', desc: 'Its numbers' };
-const rects = (svg: string) => tags(svg, 'rect').map((r) => ({ ...r, w: Number(r.width) }));
+const rects = (svg: string) =>
+  tags(svg, 'rect').map((attrs: Attrs) => ({
+    attrs,
+    fill: attrs.fill,
+    height: attrs.height,
+    x: attrs.x,
+    w: Number(attrs.width),
+  }));
 /** The bars drawn over the light track (the track is the first rect of each row). */
 const marks = (svg: string) => rects(svg).filter((r) => r.fill === '#0b5394');
 const textsOf = (svg: string) =>
