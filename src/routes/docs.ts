@@ -5,6 +5,7 @@ import { DOCS_ASSET_PATHS, DOCS_HEADERS, docsPage } from '../docs/page';
 import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
 import { errorResponse } from '../http/error-response';
+import { adminOpenApi } from './admin';
 import { devOutboxOpenApi } from './dev-outbox';
 
 /**
@@ -25,7 +26,25 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
     description:
       "The site's API key (SITE_API_KEYS); `local-dev-key` works only in local development.",
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminKey', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'The dashboard: any user name, ADMIN_KEY as the password (a browser prompts).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminKeyBearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The dashboard, from a script: ADMIN_KEY as a Bearer token.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cloudflareAccess', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Cf-Access-Jwt-Assertion',
+    description:
+      'The dashboard behind Cloudflare Access: the token Access adds (ACCESS_TEAM_DOMAIN, ACCESS_AUD).',
+  });
   app.openAPIRegistry.registerPath(devOutboxOpenApi);
+  app.openAPIRegistry.registerPath(adminOpenApi);
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
     info: {
@@ -50,6 +69,10 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
         description: 'Erasure: remove what the service stores about a reader or a site user',
       },
       { name: 'keys', description: 'Public keys that verify entitlement tokens' },
+      {
+        name: 'stats',
+        description: "The publisher's numbers: the funnel, revenue, experiments, shadow rules",
+      },
       { name: 'operations', description: 'Health' },
     ],
   });
