@@ -5,10 +5,10 @@ import { articleHasher } from '../../src/meter/carried';
 import { readCarried } from '../../src/meter/carried-meter';
 import { createRedisMeter } from '../../src/meter/meter';
 import { createReaderIdSigner } from '../../src/reader/reader-id';
-import { createRedisClient } from '../../src/redis/client';
 import { createKeys } from '../../src/redis/keys';
 import { ARTICLES } from '../../tools/demo-origin/articles';
 import { CookieJar, pageRequest } from '../support/browser-like';
+import { readerKeysUnder, testRedis } from '../support/redis-keys';
 import {
   type AccessBody,
   API_KEY,
@@ -34,26 +34,6 @@ type Worker = (r: Request) => Promise<Response>;
 function isolated(extra: Bindings = {}) {
   const prefix = `pwattack-${crypto.randomUUID().slice(0, 8)}:`;
   return { prefix, worker: withBindings({ REDIS_KEY_PREFIX: prefix, ...extra }) };
-}
-
-function redis() {
-  return createRedisClient({
-    url: env.UPSTASH_REDIS_REST_URL,
-    token: env.UPSTASH_REDIS_REST_TOKEN,
-    timeoutMs: 10_000,
-  });
-}
-
-async function keysUnder(prefix: string): Promise<string[]> {
-  const r = redis();
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, { match: `${prefix}*`, count: 1000 });
-    found.push(...keys);
-    cursor = String(next);
-  } while (cursor !== '0');
-  return found;
 }
 
 async function ask(
@@ -293,7 +273,7 @@ describe('a bot, peeks and HEAD requests', () => {
       expect(response.status).toBe(200);
       await response.text();
     }
-    expect(await keysUnder(prefix)).toEqual([]);
+    expect(await readerKeysUnder(prefix)).toEqual([]);
   });
 
   it('a peek by a new reader hands out an id with no state, and replaying it is a returning reader', async () => {
@@ -303,7 +283,7 @@ describe('a bot, peeks and HEAD requests', () => {
     expect(peek.reader.id).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
     for (let i = 0; i < 5; i++)
       await agree(worker, model, articleId(), peek.reader.id, `replay ${i}`);
-    expect(await keysUnder(prefix)).toHaveLength(1);
+    expect(await readerKeysUnder(prefix)).toHaveLength(1);
   });
 
   it('peeks never rewrite a carried id, count nothing, and the wall still comes after 3', async () => {
@@ -319,7 +299,7 @@ describe('a bot, peeks and HEAD requests', () => {
     let id = id1;
     for (let i = 0; i < 4; i++)
       id = (await agree(worker, model, articleId(), id, `read ${i}`)).reader.id;
-    expect(await keysUnder(prefix)).toHaveLength(1);
+    expect(await readerKeysUnder(prefix)).toHaveLength(1);
   });
 
   it('HEAD requests through the proxy count nothing and set no cookie', async () => {
@@ -372,7 +352,7 @@ describe('replays of every earlier id, at the limits the state treats differentl
           await agree(worker, model, x, old, `id #${i} replayed for ${x}`);
         }
       }
-      expect(await keysUnder(prefix)).toHaveLength(limit === 1 ? 0 : 1);
+      expect(await readerKeysUnder(prefix)).toHaveLength(limit === 1 ? 0 : 1);
     },
     120_000,
   );
@@ -429,7 +409,7 @@ describe('article ids at the bounds of what a first read carries', () => {
     expect(bytes <= 150).toBe(carried);
     const first = await agree(worker, model, base, undefined, 'first');
     expect(first.reader.id.length).toBeLessThanOrEqual(MAX_ID_LENGTH);
-    expect(await keysUnder(prefix)).toHaveLength(carried ? 0 : 1);
+    expect(await readerKeysUnder(prefix)).toHaveLength(carried ? 0 : 1);
     let id = first.reader.id;
     const more = [`${base}2`, `${base}3`, `${base}4`];
     for (const x of more) id = (await agree(worker, model, x, id, x)).reader.id;
@@ -452,9 +432,9 @@ describe('signed-in readers and the site user id never use the carried state', (
     const user = await ask(worker, articleId(), { id, userId });
     expect([user.access, user.reason]).toEqual(['granted', 'metered']);
     // A user with no id at all is metered in Redis from the first read.
-    const before = (await keysUnder(prefix)).length;
+    const before = (await readerKeysUnder(prefix)).length;
     await ask(worker, articleId(), { userId: `user-${crypto.randomUUID()}` });
-    expect(await keysUnder(prefix)).toHaveLength(before + 1);
+    expect(await readerKeysUnder(prefix)).toHaveLength(before + 1);
   });
 
   it('reader.userId on a fresh id: the first read is not carried, and the id says nothing', async () => {
@@ -559,7 +539,7 @@ describe('month boundaries (the carried meter against the real script, at chosen
   function meterAt(limit: number) {
     const prefix = `pwattack-${crypto.randomUUID().slice(0, 8)}:`;
     return createRedisMeter({
-      redis: redis(),
+      redis: testRedis(),
       keys: createKeys(prefix),
       meter: { limit, window: { kind: 'calendar-month' }, cookieState: true },
       timeoutMs: 10_000,

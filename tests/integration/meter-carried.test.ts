@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRedisClient } from '../../src/redis/client';
 import { ARTICLES } from '../../tools/demo-origin/articles';
 import { CookieJar, pageRequest } from '../support/browser-like';
+import { readerKeysUnder } from '../support/redis-keys';
 import {
   type AccessBody,
   accessRequest,
@@ -25,22 +25,6 @@ const rawIdOf = (id: string) => id.slice(0, 22);
 function isolated(extra: Bindings = {}) {
   const prefix = `pwcarry-${crypto.randomUUID().slice(0, 8)}:`;
   return { prefix, worker: withBindings({ REDIS_KEY_PREFIX: prefix, ...extra }) };
-}
-
-async function keysUnder(prefix: string): Promise<string[]> {
-  const r = createRedisClient({
-    url: env.UPSTASH_REDIS_REST_URL,
-    token: env.UPSTASH_REDIS_REST_TOKEN,
-    timeoutMs: 10_000,
-  });
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, { match: `${prefix}*`, count: 1000 });
-    found.push(...keys);
-    cursor = String(next);
-  } while (cursor !== '0');
-  return found;
 }
 
 async function ask(
@@ -184,7 +168,7 @@ describe('the meter in the reader id: what it costs at Redis', () => {
     const { prefix, worker } = isolated({ PAYWALL_CONFIG: { meter: { cookieState: false } } });
     const answers = await readInOrder(worker, [articleId()]);
     expect(answers[0]?.reader.id).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
-    expect(await keysUnder(prefix)).toHaveLength(1);
+    expect(await readerKeysUnder(prefix)).toHaveLength(1);
   });
 });
 
@@ -199,10 +183,10 @@ describe('the meter in the reader id: what it leaves in Redis', () => {
       expect(response.headers.get('paywall-decision')).toBe('granted; reason=metered');
       await response.text();
     }
-    expect(await keysUnder(prefix)).toEqual([]);
+    expect(await readerKeysUnder(prefix)).toEqual([]);
     // The positive control: one reader who comes back leaves exactly one key.
     await readInOrder(worker, [articleId(), articleId()]);
-    expect(await keysUnder(prefix)).toHaveLength(1);
+    expect(await readerKeysUnder(prefix)).toHaveLength(1);
   });
 
   it('a browser through the proxy: the cookie carries the meter, and the wall holds after 3', async () => {
@@ -227,7 +211,7 @@ describe('the meter in the reader id: what it leaves in Redis', () => {
       'denied; reason=meter_exhausted',
       'granted; reason=already_read',
     ]);
-    expect(await keysUnder(prefix)).toHaveLength(1);
+    expect(await readerKeysUnder(prefix)).toHaveLength(1);
   });
 });
 

@@ -38,8 +38,12 @@ export async function startRedisMonitorServer(redisUrl = 'redis://127.0.0.1:6379
         client.disconnect();
       },
     };
+    // The publisher's counters (`stats:` keys) are flushed in batches after responses, off any
+    // reader's path, whenever a batch comes due: not what a watch measures (the traffic bench
+    // prices them: bench/traffic).
+    const counters = `${prefix}stats:`;
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (args.some((a) => a.includes(prefix)))
+      if (args.some((a) => a.includes(prefix) && !a.startsWith(counters)))
         watch.commands.push({ args, lua: /lua/i.test(source) });
     });
     const id = crypto.randomUUID();
