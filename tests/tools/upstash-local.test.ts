@@ -130,6 +130,22 @@ describe.each(TARGETS)('upstash-local on $name', ({ url }) => {
   });
 
   describe('scripts', () => {
+    it('counts distinct members with PFADD and PFCOUNT inside a script (the stats scripts)', async () => {
+      const r = client(url);
+      const [a, b] = [keys.key('hll-a'), keys.key('hll-b')];
+      const add = (k: string, ...members: string[]) =>
+        r.eval("return redis.call('PFADD', KEYS[1], unpack(ARGV))", [k], members);
+      expect(await add(a, 'x', 'y', 'z')).toBe(1);
+      expect(await add(a, 'x', 'y')).toBe(0);
+      expect(await add(b, 'z', 'w')).toBe(1);
+      // Exact at these sizes on Redis too (HyperLogLog's sparse form), and across keys a union.
+      expect(await r.eval("return redis.call('PFCOUNT', KEYS[1])", [a], [])).toBe(3);
+      expect(await r.eval("return redis.call('PFCOUNT', KEYS[1], KEYS[2])", [a, b], [])).toBe(4);
+      expect(
+        await r.eval("return redis.call('PFCOUNT', KEYS[1])", [keys.key('hll-none')], []),
+      ).toBe(0);
+    });
+
     it('runs EVAL with keys and arguments', async () => {
       const r = client(url);
       const k = keys.key('ev');
