@@ -29,8 +29,25 @@ export async function localDefaults(): Promise<Record<string, string>> {
     STRIPE_SECRET_KEY: LOCAL_STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: `whsec_local_${randomBytes(16).toString('hex')}`,
     STRIPE_API_BASE: `http://127.0.0.1:${LOCAL_STRIPE_PORT}`,
+    // wrangler.toml's configuration plus, for the dashboard (/_paywall/admin), a prompt
+    // experiment (half the readers see the contribution form before the plans) and a shadow
+    // limit of 2 beside the live 3: docs/stats.md.
+    PAYWALL_CONFIG: JSON.stringify(DEMO_PAYWALL_CONFIG),
   };
 }
+
+export const DEMO_PAYWALL_CONFIG = {
+  meter: { limit: 3, window: { kind: 'calendar-month' } },
+  leadParagraphs: 2,
+  experiment: {
+    id: 'prompt',
+    variants: [
+      { id: 'control', weight: 1 },
+      { id: 'contribution-first', weight: 1, firstOffer: 'contribution' },
+    ],
+  },
+  shadow: { meterLimit: 2 },
+};
 
 export function parseDevVars(text: string): Record<string, string> {
   const vars: Record<string, string> = {};

@@ -4,6 +4,7 @@ import { unstable_readConfig } from 'wrangler';
 import { parseEnv } from '../../src/env';
 import { isLoopbackHost } from '../../src/loopback';
 import { type DemoOrigin, startDemoOrigin } from '../demo-origin/server';
+import { seedDemoStats } from '../stats-seed/run';
 import { type StripeLocal, startStripeLocal } from '../stripe-local/server';
 import { startUpstashLocal, type UpstashLocal } from '../upstash-local/server';
 import { ensureDevVars, LOCAL_SITE_API_KEY } from './dev-vars';
@@ -45,6 +46,17 @@ async function main(): Promise<void> {
       token: env.UPSTASH_REDIS_REST_TOKEN,
       backend: 'auto',
     });
+    // A month of demo counters for the dashboard (tools/stats-seed), once per key prefix,
+    // into the local Redis only, never a remote Upstash. It does not hold up wrangler.
+    if (process.env.STATS_SEED !== 'off') {
+      void seedDemoStats(env, { now: new Date() }).then(
+        (outcome) => console.log(`[dev] demo stats: ${outcome.line}`),
+        (error: unknown) =>
+          console.log(
+            `[dev] demo stats: not seeded (${error instanceof Error ? error.message : String(error)})`,
+          ),
+      );
+    }
   }
 
   let stripe: StripeLocal | undefined;
