@@ -23,13 +23,16 @@ export function countView(
 ): void {
   const { decision, reader } = out;
   if (decision.access === 'peek') return;
+  const walled = decision.access === 'denied';
   stats.view(
     {
       outcome: decision.reason,
       variant,
-      walled: decision.access === 'denied',
+      walled,
       shadowWalled: out.shadowWalled,
-      readerHash: cyrb53(`walled-reader|${reader.subject}`).toString(36),
+      // Only a walled view (live or shadow) needs it: the hash is not made for the others.
+      readerHash:
+        walled || out.shadowWalled ? cyrb53(`walled-reader|${reader.subject}`).toString(36) : '',
     },
     now,
   );
