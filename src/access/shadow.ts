@@ -22,15 +22,13 @@ export const shadowConfigSchema = z
 export type ShadowConfig = NonNullable<z.infer<typeof shadowConfigSchema>>;
 
 /**
- * Whether the shadow configuration would have walled this view (pure). The meter's answer is
- * the live one: it knows the distinct articles counted up to the live limit, so
- * - a candidate limit at or below the live limit is judged exactly for a new article (walled
- *   once the count passes it); re-reads stay granted (the article was counted);
- * - a candidate limit above the live limit: a reader the live meter walls is granted while
- *   the live count is below the candidate limit. The live meter stops counting at its limit,
- *   so this is a lower bound on what the candidate would wall (docs/architecture.md);
- * - an article the live rules did not meter (free or premium live, metered in the shadow) had
- *   no meter answer: counted as granted, a lower bound too.
+ * Whether the shadow configuration would have walled this view (pure): an estimate from the
+ * live meter's answer, which knows the distinct articles the live meter counted. Its error
+ * classes (docs/stats.md, "Shadow rules"): re-reads of articles counted between a stricter
+ * candidate limit and the live one stay granted; candidate rules that take articles out of
+ * the meter do not take them out of the live count; a looser candidate limit is a lower bound
+ * (the live meter stops counting at its limit); an article the live rules did not meter had no
+ * meter answer and counts as granted.
  */
 export function shadowWalls(input: {
   shadow: ShadowConfig;

@@ -157,7 +157,8 @@ export async function checkoutIdempotencyKey(
       ? `plan:${choice.plan.id}`
       : `c:${choice.amount}:${choice.currency}:${choice.recurring}`;
   // The browser too: a signed-in reader's two devices must not share one (bound) session.
-  const text = `checkout|${ctx.readerId}|${ctx.browserReaderId}|${ctx.userKey ?? ''}|${ctx.accountKey ?? ''}|${what}|${ctx.returnTo}|${slot}`;
+  // The variant too: the session's metadata carries it, and a replay must send the same.
+  const text = `checkout|${ctx.readerId}|${ctx.browserReaderId}|${ctx.userKey ?? ''}|${ctx.accountKey ?? ''}|${what}|${ctx.returnTo}|${ctx.variant ?? ''}|${slot}`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return `paywall-checkout-${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

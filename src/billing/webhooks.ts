@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { Billing } from './billing';
 import { stripeCrypto } from './stripe-client';
-import { idOf, monthlyAmount } from './sync';
+import { idOf } from './sync';
 
 /** Stripe's default tolerance: a signature older than 5 minutes is a replay. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -42,6 +42,10 @@ export async function verifyStripeEvent(
 export type BillingCount =
   | {
       kind: 'paid';
+      /** The Checkout Session paid: counted once, whichever of its events comes first. */
+      sessionId: string;
+      /** The subscriber record it made (a pseudonym, `sbr_…`). */
+      subscriberId: string;
       offer: string;
       variant: string | undefined;
       currency: string;
@@ -50,7 +54,7 @@ export type BillingCount =
       recurring: boolean;
       annual: number | null;
     }
-  | { kind: 'cancelled'; offer: string; currency: string; annual: number | null };
+  | { kind: 'cancelled'; subscriberId: string; offer: string };
 
 export interface HandledEvent {
   outcome: 'synced' | 'ignored';
@@ -78,23 +82,16 @@ export async function handleStripeEvent(
     case 'checkout.session.async_payment_succeeded': {
       const session = await sessions.retrieve(event.data.object.id);
       const record = await billing.syncSession(session);
-      return done(record, record && paidCount(session, planInterval));
+      return done(record, record && paidCount(session, record.subscriberId, planInterval));
     }
     case 'checkout.session.async_payment_failed':
       // Nothing was granted for an unpaid session, so there is nothing to take back.
       return done(null);
     case 'customer.subscription.deleted': {
       const record = await billing.syncSubscription(event.data.object.id);
-      const sub = event.data.object;
-      const monthly = monthlyAmount(sub, sub.currency);
       return done(
         record,
-        record && {
-          kind: 'cancelled',
-          offer: record.plan,
-          currency: sub.currency,
-          annual: monthly === null ? null : Math.round(monthly * 12),
-        },
+        record && { kind: 'cancelled', subscriberId: record.subscriberId, offer: record.plan },
       );
     }
     case 'customer.subscription.created':
@@ -132,6 +129,7 @@ export async function handleStripeEvent(
 /** A paid session as the stats count it: the offer and variant its checkout tagged it with. */
 function paidCount(
   session: Stripe.Checkout.Session,
+  subscriberId: string,
   planInterval: (planId: string) => 'month' | 'year' | undefined,
 ): BillingCount {
   const offer = session.metadata?.plan || 'unknown';
@@ -144,6 +142,8 @@ function paidCount(
         : planInterval(offer);
   return {
     kind: 'paid',
+    sessionId: session.id,
+    subscriberId,
     offer,
     variant: session.metadata?.variant,
     currency: session.currency ?? 'xxx',

@@ -29,7 +29,8 @@ const copyText = (max: number) => z.string().trim().min(1).max(max);
 
 export const variantSchema = z
   .object({
-    id: slug,
+    /** Not `-`: the stats count readers outside any experiment under it (src/stats/labels.ts). */
+    id: slug.refine((id) => id !== '-', '"-" is reserved for "no variant"'),
     /**
      * Relative share of readers: weights 2 and 1 split two thirds to one third. 0 pauses the
      * variant: its readers go to the others, and nobody moves between the others.

@@ -159,10 +159,15 @@ function leadIn(input: PromptInput): string {
 export function renderPrompt(input: PromptInput): string {
   const { offers, copy } = input;
   const back = hidden('returnTo', input.returnTo);
+  // The checkout forms say which experiment variant showed them: only such a checkout is
+  // counted under a variant (src/routes/checkout.ts).
+  const buy = input.experimentVariant
+    ? `${back}${hidden('experiment', input.experimentVariant)}`
+    : back;
   const plans = offers.plans.length
-    ? `<p class="pw-k" id="pw-sh">${e(copy.subscribeLabel)}</p><div class="pw-ps" role="group" aria-labelledby="pw-sh">${offers.plans.map((p) => planForm(p, copy, back)).join('')}</div>`
+    ? `<p class="pw-k" id="pw-sh">${e(copy.subscribeLabel)}</p><div class="pw-ps" role="group" aria-labelledby="pw-sh">${offers.plans.map((p) => planForm(p, copy, buy)).join('')}</div>`
     : '';
-  const contributions = contributionForm(offers, copy, back, input.selectedPreset);
+  const contributions = contributionForm(offers, copy, buy, input.selectedPreset);
   const offersHtml =
     input.lead === 'contributions' ? `${contributions}${plans}` : `${plans}${contributions}`;
   const experiment = input.experimentVariant

@@ -34,8 +34,12 @@ export interface RedisKeys {
   statsDay(day: string): string;
   /** HyperLogLog: the readers one day's live (or shadow) configuration walled, as hashes. */
   statsWalledReaders(day: string, which: 'live' | 'shadow'): string;
-  /** Hash: running totals, recurring supporters and monthly recurring revenue per currency. */
-  statsTotals(): string;
+  /** Hash: the recurring supporters now, subscriber id → `{currency}:{annual amount}`. */
+  statsSupporters(): string;
+  /** A payment's session (or a cancellation's subscriber) already counted: counted once. */
+  statsOnce(what: string): string;
+  /** A flush's batch already written: a retried flush is not written twice. */
+  statsBatch(batchId: string): string;
 }
 
 export function createKeys(prefix: string): RedisKeys {
@@ -55,6 +59,8 @@ export function createKeys(prefix: string): RedisKeys {
     devOutbox: () => `${prefix}dev-outbox`,
     statsDay: (day) => `${prefix}stats:day:${day}`,
     statsWalledReaders: (day, which) => `${prefix}stats:walled-readers:${which}:${day}`,
-    statsTotals: () => `${prefix}stats:totals`,
+    statsSupporters: () => `${prefix}stats:supporters`,
+    statsOnce: (what) => `${prefix}stats:once:${what}`,
+    statsBatch: (batchId) => `${prefix}stats:batch:${batchId}`,
   };
 }

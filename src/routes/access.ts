@@ -14,7 +14,7 @@ import {
   MAX_ACCESS_BODY_BYTES,
 } from '../schemas/access';
 import { formErrorResponseDoc } from '../schemas/error';
-import { countView, variantOf } from '../stats/count-view';
+import { countView } from '../stats/count-view';
 
 export { MAX_ACCESS_BODY_BYTES };
 
@@ -56,8 +56,11 @@ export const accessRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       { article, reader: readerInput, consume, verifiedCrawler },
       now,
     );
-    const variant = variantOf(services.config.experiment, decided.reader.rawId);
-    countView(services.stats, variant, decided, now);
+    // Under no experiment variant: variants shape only the prompt the proxy injects.
+    countView(services.stats, undefined, decided, now);
+    // A site drawing its own wall shows the prompt on a walled article (the edge client does):
+    // counted here, authenticated, not where the public fragment is served.
+    if (decided.decision.access === 'denied') services.stats.prompt('wall', undefined, now);
     const { decision, reader, entitlement } = decided;
 
     const fields = {

@@ -71,6 +71,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     let input: ChoiceInput;
     let returnToRaw: string | undefined;
     let readerInput: { id?: string; userId?: string; account?: string };
+    let shownIn: string | undefined;
     if (isJson) {
       // Both media types are declared, so valid() is typed as their union: narrow by header.
       const body = c.req.valid('json') as CheckoutJson;
@@ -96,6 +97,7 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
             };
       returnToRaw = form.returnTo;
       readerInput = { id: readCookie(c, 'paywall_rid'), account: readCookie(c, 'paywall_acct') };
+      shownIn = form.experiment;
     }
 
     const returnTo = safeReturnPath(returnToRaw);
@@ -149,8 +151,11 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
       });
     }
 
-    // The prompt experiment's variant goes with the session, so the payment is counted under it.
-    const variant = variantOf(services.config.experiment, reader.rawId);
+    // A checkout from a variant's prompt (its form says which, and it is this reader's) is
+    // counted under that variant, and the session carries it to the payment. Anything else (the
+    // site's own button, JSON from the site's server) is counted under no variant.
+    const assigned = variantOf(services.config.experiment, reader.rawId);
+    const variant = shownIn !== undefined && shownIn === assigned ? assigned : undefined;
     let url: string | null;
     try {
       url = await services.billing.createCheckout(resolved.choice, {

@@ -56,8 +56,6 @@ export const promptRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
       // lead to the sign-in page, which shows a signed-in device its sign-out button.
       identity: promptIdentity(c.var.services, false),
     });
-    // Counted as shown when we serve it; a copy a shared cache serves is not counted.
-    c.var.services.stats.prompt(query.variant, undefined, c.var.services.now());
     c.header('Cache-Control', `public, max-age=${PROMPT_MAX_AGE_SECONDS}`);
     return c.html(`${PROMPT_STYLES}${html}`, 200);
   },

@@ -137,8 +137,10 @@ async function articleResponse(
       identity: promptIdentity(services, reader.accountKey !== undefined),
       experiment,
     });
-    // A counted page carries a prompt, except for a verified crawler (src/proxy/page.ts).
-    if (decision.access !== 'peek' && decision.reason !== 'verified_crawler') {
+    // A counted page carries a prompt, except for a verified crawler (src/proxy/page.ts); a
+    // subscriber's is not counted as asked of them (it would dilute the conversion rates).
+    const prompted = decision.reason !== 'verified_crawler' && decision.reason !== 'subscriber';
+    if (decision.access !== 'peek' && prompted) {
       services.stats.prompt(granted ? 'support' : 'wall', experiment?.id, now);
     }
     response = new Response(rendered.body, {

@@ -95,7 +95,7 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
       // Counted on the day Stripe made the event, however late a retry delivers it.
       const { stats } = c.var.services;
       const made = new Date(event.created * 1000);
-      await eventClaims.done(event.id, count ? stats.billingIncrements(count, made) : undefined);
+      await eventClaims.done(event.id, count ? stats.billingWrites(count, made) : undefined);
       return c.json({ received: true as const, outcome }, 200);
     } catch (error) {
       logEvent('error', 'webhook_failed', {

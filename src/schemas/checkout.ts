@@ -54,6 +54,13 @@ export const CheckoutFormSchema = z
     currency: optionalField(z.string().regex(/^[a-z]{3}$/)),
     recurring: optionalField(z.enum(['monthly', 'once'])),
     returnTo: optionalField(z.string().max(512)),
+    /** The prompt experiment variant whose prompt held this form (the prompt sets it). */
+    experiment: optionalField(
+      z.string().max(32).openapi({
+        description:
+          'Set by the prompt: the experiment variant that showed this form. The checkout is counted under the reader’s variant only when it matches.',
+      }),
+    ),
   })
   .refine(
     (b) => [b.plan, b.amount ?? b.customAmount].filter(Boolean).length === 1,

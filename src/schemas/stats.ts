@@ -26,15 +26,14 @@ const Money = z.object({ currency: z.string(), amount: z.number().int() });
 /** The longest range one request may ask for (the default retention). */
 export const MAX_STATS_DAYS = 400;
 
+/** A UTC day from 2000 on: counters began long after, and year 0 has no day before it. */
 const dayParam = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC date, YYYY-MM-DD')
-  .refine(
-    (d) =>
-      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
-      new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-    'a real date',
-  );
+  .regex(/^(?:[2-9]\d{3})-\d{2}-\d{2}$/, 'a UTC date from 2000, YYYY-MM-DD')
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+  }, 'a real date');
 
 export const StatsQuerySchema = z
   .object({

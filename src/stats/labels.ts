@@ -30,12 +30,14 @@ export const label = {
   walled: (which: 'live' | 'shadow') => `walled|${which}`,
 };
 
-/** The running totals (not per day): recurring supporters and their monthly revenue. */
-export const supporterLabel = {
-  active: () => 'active',
-  /** Recurring revenue a year (MRR × 12, so a yearly plan stays a whole number). */
-  annual: (currency: string) => `annual|${part(currency)}`,
-};
+/**
+ * A recurring supporter in the supporters hash (field: their subscriber id, `sbr_…`):
+ * `{currency}:{annual}`, what they bring in a year (monthly recurring revenue × 12, kept
+ * whole); `{currency}:` when the plan's interval is not known.
+ */
+export function supporterValue(currency: string, annual: number | null): string {
+  return `${part(currency)}:${annual ?? ''}`;
+}
 
 /** A UTC day, `YYYY-MM-DD`: the unit every counter is kept per. */
 export function dayOf(at: Date): string {

@@ -157,13 +157,14 @@ export function buildReport(
     };
   });
 
-  const mrr: { currency: string; amount: number }[] = [];
-  let active = 0;
-  for (const [name, n] of stored.totals) {
-    const [kind, currency = ''] = name.split('|');
-    if (kind === 'active') active = Math.max(0, n);
-    else if (kind === 'annual' && n > 0) mrr.push({ currency, amount: Math.round(n / 12) });
+  const annual = new Map<string, number>();
+  for (const value of stored.supporters.values()) {
+    const [currency = '', amount = ''] = value.split(':');
+    const n = Number(amount);
+    if (amount !== '' && Number.isFinite(n)) annual.set(currency, (annual.get(currency) ?? 0) + n);
   }
+  const active = stored.supporters.size;
+  const mrr = [...annual].map(([currency, n]) => ({ currency, amount: Math.round(n / 12) }));
 
   return {
     from: ctx.from,

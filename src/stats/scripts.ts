@@ -5,13 +5,16 @@
  * day's hash had none of the batch's labels yet, and a PFADD plus PEXPIREAT per walled-readers
  * HyperLogLog the batch touches.
  *
+ * KEYS[1] marks the batch written (`SET NX`, an hour): the client retries a request whose
+ * connection broke, and a batch that landed before the break must not be added twice.
  * ARGV: the number of hashes; per hash: expireAt (ms), n, then n label/increment pairs; per
  * HyperLogLog (the KEYS after the hashes): expireAt (ms), n, then n reader hashes.
  */
 export const FLUSH_SCRIPT = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', 3600000) then return 0 end
 local hashes = tonumber(ARGV[1])
 local a = 2
-for k = 1, hashes do
+for k = 2, hashes + 1 do
   local expireAt = ARGV[a]
   local n = tonumber(ARGV[a + 1])
   a = a + 2
@@ -29,7 +32,7 @@ for k = 1, hashes do
   if fresh then redis.call('PEXPIREAT', KEYS[k], expireAt) end
   a = a + 2 * n
 end
-for k = hashes + 1, #KEYS do
+for k = hashes + 2, #KEYS do
   local expireAt = ARGV[a]
   local n = tonumber(ARGV[a + 1])
   a = a + 2
@@ -41,9 +44,9 @@ return 1
 `;
 
 /**
- * Reads a range for the stats API: every day hash (HGETALL each), the running totals, and the
+ * Reads a range for the stats API: every day hash (HGETALL each), the supporters now, and the
  * two walled-readers counts over the whole range (PFCOUNT of the union of the days' logs).
- * KEYS: the day hashes, then the totals hash, then the live logs, then the shadow logs; ARGV:
+ * KEYS: the day hashes, then the supporters hash, then the live logs, then the shadow logs; ARGV:
  * the number of days.
  */
 export const READ_SCRIPT = `

@@ -1,11 +1,11 @@
-import type { OnceIncrements } from '../billing/event-claims';
+import type { OnceWrites } from '../billing/event-claims';
 import type { BillingCount } from '../billing/webhooks';
 import { logEvent } from '../log';
 import type { ScriptRunner } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
 import type { IdentityEvent, PromptKind, ViewOutcome } from '../schemas/stats';
 import type { StatsConfig } from './config';
-import { dayOf, label, NO_VARIANT, supporterLabel } from './labels';
+import { dayOf, label, NO_VARIANT, supporterValue } from './labels';
 import { readRange, type StoredRange, writeBatch } from './store';
 import { Tally } from './tally';
 
@@ -40,10 +40,16 @@ export interface Stats {
   due(): boolean;
   /** Sends the batch (one round trip); never throws. */
   flush(): Promise<void>;
-  /** What a Stripe event adds, applied with its done mark (src/billing/event-claims.ts). */
-  billingIncrements(count: BillingCount, now: Date): OnceIncrements;
+  /**
+   * What a Stripe event writes, applied with its done mark (src/billing/event-claims.ts):
+   * undefined when counting is off.
+   */
+  billingWrites(count: BillingCount, now: Date): OnceWrites | undefined;
   read(days: readonly string[]): Promise<StoredRange>;
 }
+
+/** Stripe retries for 3 days: a session or a cancellation is remembered well past that. */
+const ONCE_TTL_MS = 30 * 86_400_000;
 
 export function createStats(deps: {
   redis: ScriptRunner;
@@ -95,49 +101,43 @@ export function createStats(deps: {
         });
       }
     },
-    billingIncrements(count, now) {
-      if (!config.enabled) return [];
+    billingWrites(count, now) {
+      if (!config.enabled) return undefined;
       const day = { key: keys.statsDay(dayOf(now)), expireAt: dayExpiry(now) };
+      const supporters = keys.statsSupporters();
       if (count.kind === 'paid') {
         const variant = count.variant || NO_VARIANT;
-        const totals = count.recurring
-          ? [
-              {
-                key: keys.statsTotals(),
-                expireAt: null,
-                add: [
-                  [supporterLabel.active(), 1] as const,
-                  ...(count.annual === null
-                    ? []
-                    : [[supporterLabel.annual(count.currency), count.annual] as const]),
-                ],
-              },
-            ]
-          : [];
-        return [
-          {
-            ...day,
-            add: [
-              [label.paid(count.offer, variant, count.currency), 1],
-              [label.amount(count.offer, variant, count.currency), count.amount],
-            ],
-          },
-          ...totals,
-        ];
-      }
-      return [
-        { ...day, add: [[label.cancel(count.offer), 1]] },
-        {
-          key: keys.statsTotals(),
-          expireAt: null,
-          add: [
-            [supporterLabel.active(), -1],
-            ...(count.annual === null
-              ? []
-              : [[supporterLabel.annual(count.currency), -count.annual] as const]),
+        return {
+          once: { key: keys.statsOnce(`session:${count.sessionId}`), ttlMs: ONCE_TTL_MS },
+          hashes: [
+            {
+              ...day,
+              add: [
+                [label.paid(count.offer, variant, count.currency), 1],
+                [label.amount(count.offer, variant, count.currency), count.amount],
+              ],
+            },
+            ...(count.recurring
+              ? [
+                  {
+                    key: supporters,
+                    expireAt: null,
+                    set: [
+                      [count.subscriberId, supporterValue(count.currency, count.annual)] as const,
+                    ],
+                  },
+                ]
+              : []),
           ],
-        },
-      ];
+        };
+      }
+      return {
+        once: { key: keys.statsOnce(`cancel:${count.subscriberId}`), ttlMs: ONCE_TTL_MS },
+        hashes: [
+          { ...day, add: [[label.cancel(count.offer), 1]] },
+          { key: supporters, expireAt: null, del: [count.subscriberId] },
+        ],
+      };
     },
     read: (days) => readRange(deps.redis, keys, days, deps.timeoutMs),
   };

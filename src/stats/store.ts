@@ -37,14 +37,18 @@ export async function writeBatch(
     args.push(expireAtOf(day, opts.retentionDays), readers.size, ...readers);
   }
   if (hashKeys.length + logKeys.length === 0) return;
-  await withDeadline(flushScript.run(redis, [...hashKeys, ...logKeys], args), opts.timeoutMs);
+  const marker = keys.statsBatch(crypto.randomUUID());
+  await withDeadline(
+    flushScript.run(redis, [marker, ...hashKeys, ...logKeys], args),
+    opts.timeoutMs,
+  );
 }
 
 export interface StoredRange {
   /** Per day asked, its labels and counts (an empty map for a day with nothing counted). */
   days: Map<string, Map<string, number>>;
-  /** The running totals: recurring supporters and monthly recurring revenue. */
-  totals: Map<string, number>;
+  /** The recurring supporters now: subscriber id → `{currency}:{annual}`. */
+  supporters: Map<string, string>;
   walledReaders: { live: number; shadow: number };
 }
 
@@ -57,7 +61,7 @@ export async function readRange(
 ): Promise<StoredRange> {
   const scriptKeys = [
     ...days.map((d) => keys.statsDay(d)),
-    keys.statsTotals(),
+    keys.statsSupporters(),
     ...days.map((d) => keys.statsWalledReaders(d, 'live')),
     ...days.map((d) => keys.statsWalledReaders(d, 'shadow')),
   ];
@@ -68,7 +72,7 @@ export async function readRange(
   const hashAt = (i: number) => toCounts(reply[i]);
   return {
     days: new Map(days.map((d, i) => [d, hashAt(i)])),
-    totals: hashAt(days.length),
+    supporters: toStrings(reply[days.length]),
     walledReaders: {
       live: Number(reply[days.length + 1] ?? 0),
       shadow: Number(reply[days.length + 2] ?? 0),
@@ -78,13 +82,16 @@ export async function readRange(
 
 /** HGETALL's flat [field, value, …] reply (or Upstash's object form) as a map of numbers. */
 function toCounts(reply: unknown): Map<string, number> {
-  const counts = new Map<string, number>();
+  return new Map([...toStrings(reply)].map(([k, v]) => [k, Number(v) || 0]));
+}
+
+function toStrings(reply: unknown): Map<string, string> {
+  const fields = new Map<string, string>();
   if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) {
-      counts.set(String(reply[i]), Number(reply[i + 1]) || 0);
-    }
+    for (let i = 0; i + 1 < reply.length; i += 2)
+      fields.set(String(reply[i]), String(reply[i + 1]));
   } else if (reply && typeof reply === 'object') {
-    for (const [k, v] of Object.entries(reply)) counts.set(k, Number(v) || 0);
+    for (const [k, v] of Object.entries(reply)) fields.set(k, String(v));
   }
-  return counts;
+  return fields;
 }

@@ -19,6 +19,8 @@ const MAX_READERS_PER_BATCH = 2_000;
 export class Tally {
   private batch: Batch = emptyBatch();
   private startedAt: number | null = null;
+  /** A reader set reached MAX_READERS_PER_BATCH: flush before it drops a reader. */
+  private full = false;
 
   constructor(
     private readonly limits: { flushEvents: number; flushMs: number },
@@ -44,12 +46,14 @@ export class Tally {
       this.batch.readers.set(key, set);
     }
     if (set.size < MAX_READERS_PER_BATCH) set.add(readerHash);
+    if (set.size >= MAX_READERS_PER_BATCH) this.full = true;
   }
 
   /** Whether enough events or enough time have gathered for a flush. */
   due(): boolean {
     if (this.startedAt === null) return false;
     return (
+      this.full ||
       this.batch.events >= this.limits.flushEvents ||
       this.clock() - this.startedAt >= this.limits.flushMs
     );
@@ -61,6 +65,7 @@ export class Tally {
     const batch = this.batch;
     this.batch = emptyBatch();
     this.startedAt = null;
+    this.full = false;
     return batch;
   }
 }

@@ -217,7 +217,12 @@ describe('stats: prompt experiments', () => {
         'cf-connecting-ip': freshIp(),
         cookie: `__Host-paywall_rid=${readerId}`,
       },
-      body: new URLSearchParams({ plan: 'monthly', returnTo: '/w' }).toString(),
+      // As the variant's prompt posts it: the form says which variant showed it.
+      body: new URLSearchParams({
+        plan: 'monthly',
+        returnTo: '/w',
+        experiment: expected as string,
+      }).toString(),
       redirect: 'manual',
     });
     const started = await fetcher(checkout);
@@ -245,6 +250,30 @@ describe('stats: prompt experiments', () => {
     });
     const other = r.experiments.variants.find((v) => v.id !== expected);
     expect(other).toMatchObject({ checkouts: 0, paid: 0 });
+
+    // A checkout that no variant's prompt showed (the site's own button, or a form naming
+    // another variant) is counted under none.
+    for (const experiment of [undefined, other?.id as string]) {
+      const fields: Record<string, string> = { plan: 'yearly', returnTo: '/w' };
+      if (experiment) fields.experiment = experiment;
+      const response = await fetcher(
+        new Request(`${BASE}/_paywall/v1/checkout`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            origin: BASE,
+            'cf-connecting-ip': freshIp(),
+            cookie: `__Host-paywall_rid=${readerId}`,
+          },
+          body: new URLSearchParams(fields).toString(),
+          redirect: 'manual',
+        }),
+      );
+      expect(response.status).toBe(303);
+    }
+    const after = await report(fetcher);
+    expect(after.funnel.checkouts).toBe(3);
+    expect(after.experiments.variants.reduce((n, v) => n + v.checkouts, 0)).toBe(1);
   });
 });
 

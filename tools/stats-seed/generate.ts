@@ -1,7 +1,7 @@
 import type { Offers } from '../../src/billing/offers';
 import { assignVariant } from '../../src/experiments/assign';
 import type { Experiment } from '../../src/experiments/config';
-import { label, NO_VARIANT, supporterLabel } from '../../src/stats/labels';
+import { label, NO_VARIANT, supporterValue } from '../../src/stats/labels';
 import { prng } from '../../tests/soak/load';
 import { daysEnding, daysOfMonth, dayWeight, monthsOf } from './calendar';
 import { countReader, type Supporter, type VariantRates } from './funnel';
@@ -31,8 +31,8 @@ export interface SeedOptions {
 
 export interface SeededMonth {
   days: SeededDay[];
-  /** What the running totals gain: `active` supporters and `annual|<currency>`. */
-  totals: Map<string, number>;
+  /** The recurring supporters at the end: a demo subscriber id → `{currency}:{annual}`. */
+  supporters: Map<string, string>;
   /** The big story's day. */
   spikeDay: string;
 }
@@ -125,19 +125,18 @@ export function seedMonth(opts: SeedOptions): SeededMonth {
     supporters.unshift({ since: '', offer: p.offer, currency: p.currency, annual: p.annual });
     i++;
   }
-  for (const s of supporters) {
-    ledger.addTotal(supporterLabel.active(), 1);
-    ledger.addTotal(supporterLabel.annual(s.currency), s.annual);
-  }
   const left = new Set<Supporter>();
   for (const day of days) {
     for (const s of supporters) {
       if (s.since >= day || left.has(s) || rand() >= CHURN_PER_DAY) continue;
       left.add(s);
       ledger.add(day, label.cancel(s.offer));
-      ledger.addTotal(supporterLabel.active(), -1);
-      ledger.addTotal(supporterLabel.annual(s.currency), -s.annual);
     }
   }
-  return { days: ledger.days(), totals: ledger.totals, spikeDay };
+  // As the webhook keeps them (src/stats/stats.ts): one field per supporter still paying.
+  const current = new Map<string, string>();
+  supporters.forEach((s, i) => {
+    if (!left.has(s)) current.set(`sbr_demo${i}`, supporterValue(s.currency, s.annual));
+  });
+  return { days: ledger.days(), supporters: current, spikeDay };
 }

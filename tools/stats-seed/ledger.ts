@@ -28,7 +28,6 @@ export class Ledger {
     string,
     { counts: Map<string, number>; funnel: FunnelSums; live: Set<string>; shadow: Set<string> }
   >();
-  readonly totals = new Map<string, number>();
 
   constructor(days: readonly string[]) {
     for (const day of days) {
@@ -53,10 +52,6 @@ export class Ledger {
 
   walled(day: string, which: 'live' | 'shadow', readerHash: string): void {
     this.byDay.get(day)?.[which].add(readerHash);
-  }
-
-  addTotal(label: string, n: number): void {
-    this.totals.set(label, (this.totals.get(label) ?? 0) + n);
   }
 
   days(): SeededDay[] {

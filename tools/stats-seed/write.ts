@@ -23,9 +23,9 @@ redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `;
 
-/** The running totals: HINCRBY per field/increment pair, one round trip. */
-export const TOTALS_SCRIPT = `
-for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+/** The supporters still paying: HSET of field/value pairs, one round trip. */
+export const SUPPORTERS_SCRIPT = `
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `;
 
@@ -34,7 +34,7 @@ export const SEEDED_SCRIPT = `return redis.call('EXISTS', KEYS[1])`;
 
 const claimScript = defineScript(CLAIM_SCRIPT);
 const seededScript = defineScript(SEEDED_SCRIPT);
-const totalsScript = defineScript(TOTALS_SCRIPT);
+const supportersScript = defineScript(SUPPORTERS_SCRIPT);
 
 /** As the isolate's tally caps a batch (src/stats/tally.ts), so one script call stays small. */
 const READERS_PER_BATCH = 2_000;
@@ -106,9 +106,9 @@ export async function writeSeed(
       });
     }
   }
-  const totals = [...month.totals].filter(([, n]) => n !== 0).flat();
-  if (totals.length > 0) {
-    await totalsScript.run(redis, [keys.statsTotals()], totals);
+  const supporters = [...month.supporters].flat();
+  if (supporters.length > 0) {
+    await supportersScript.run(redis, [keys.statsSupporters()], supporters);
   }
   return true;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { label, supporterLabel } from '../../../src/stats/labels';
+import { label, supporterValue } from '../../../src/stats/labels';
 import { bucketOf, buildReport, daysBetween } from '../../../src/stats/report';
 import type { StoredRange } from '../../../src/stats/store';
 
@@ -16,11 +16,11 @@ const ctx = {
 
 function stored(
   days: Record<string, [string, number][]>,
-  totals: [string, number][] = [],
+  supporters: [string, string][] = [],
 ): StoredRange {
   return {
     days: new Map(Object.entries(days).map(([d, l]) => [d, new Map(l)])),
-    totals: new Map(totals),
+    supporters: new Map(supporters),
     walledReaders: { live: 7, shadow: 4 },
   };
 }
@@ -53,8 +53,8 @@ describe('buildReport', () => {
           ],
         },
         [
-          [supporterLabel.active(), 2],
-          [supporterLabel.annual('eur'), 6000],
+          ['sbr_a', supporterValue('eur', 6000)],
+          ['sbr_b', supporterValue('eur', null)],
         ],
       ),
       ctx,
@@ -103,9 +103,22 @@ describe('buildReport', () => {
     expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);
   });
 
-  it('never shows fewer than zero supporters (cancellations of subscriptions counted before)', () => {
-    const r = buildReport(stored({}, [[supporterLabel.active(), -3]]), ctx);
-    expect(r.supporters.active).toBe(0);
+  it('sums monthly recurring revenue per currency, a twelfth of the year', () => {
+    const r = buildReport(
+      stored({}, [
+        ['sbr_a', supporterValue('eur', 6000)],
+        ['sbr_b', supporterValue('eur', 1200)],
+        ['sbr_c', supporterValue('usd', 120)],
+      ]),
+      ctx,
+    );
+    expect(r.supporters).toEqual({
+      active: 3,
+      mrr: [
+        { currency: 'eur', amount: 600 },
+        { currency: 'usd', amount: 10 },
+      ],
+    });
   });
 });
 
