@@ -88,6 +88,10 @@ export class RedisMonitor {
       if (name.toUpperCase() === 'ECHO') this.barriers.get(first)?.();
       return;
     }
+    // The publisher's counters (`stats:` keys) leave in batches after responses, off the
+    // decision's path: priced by the traffic bench, not counted as a decision's commands.
+    const counters = `${this.prefix}stats:`;
+    if (args.some((a) => a.startsWith(counters))) return;
     const ours = args.some((a) => a.includes(this.prefix));
     if (ours && source !== 'lua') this.upstashSources.add(source);
     if (!ours && !this.upstashSources.has(source)) return; // someone else's traffic
