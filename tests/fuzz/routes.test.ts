@@ -276,6 +276,75 @@ describe('fuzz: the API routes answer every request without a 5xx, in the envelo
     );
   });
 
+  it('stats and the dashboard: date spellings, ranges, granularities, keys and credentials', {
+    timeout: TIMEOUT,
+  }, async () => {
+    // Dates as a hostile client spells them: real, impossible, far, unicode digits, year 0.
+    const day = fc.oneof(
+      fc.constantFrom(
+        '2026-11-30',
+        '2026-02-29',
+        '2024-02-29',
+        '2026-13-01',
+        '2026-00-10',
+        '0000-01-05',
+        '1999-12-31',
+        '9999-12-31',
+        '２０２６-１１-３０',
+        '2026-11-30T00:00:00Z',
+        '2026-1-3',
+        '+2026-11-30',
+        ' 2026-11-30',
+        '',
+      ),
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 12_000 }),
+          fc.integer({ min: 0, max: 14 }),
+          fc.integer({ min: 0, max: 33 }),
+        )
+        .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
+      maybeString,
+    );
+    const param = (name: string, v: fc.Arbitrary<string>) =>
+      fc.oneof(
+        fc.constant(''),
+        v.map((x) => `${name}=${encodeURIComponent(x)}`),
+        fc
+          .tuple(v, v)
+          .map(([a, b]) => `${name}=${encodeURIComponent(a)}&${name}=${encodeURIComponent(b)}`),
+      );
+    await fuzz(
+      fc.record({
+        c: common,
+        from: param('from', day),
+        to: param('to', day),
+        granularity: param(
+          'granularity',
+          fc.oneof(fc.constantFrom('day', 'week', 'month', 'DAY', 'hour', ''), maybeString),
+        ),
+        path: fc.constantFrom('/_paywall/v1/stats', '/_paywall/admin'),
+        auth: fc.oneof(
+          fc.constant(`Bearer ${API_KEY}`),
+          fc.constant(undefined),
+          fc.constantFrom(
+            'Basic Og==',
+            `Basic ${'A'.repeat(3000)}`,
+            'Bearer',
+            `Bearer ${API_KEY} x`,
+          ),
+          maybeString,
+        ),
+      }),
+      400,
+      ({ c, from, to, granularity, path, auth }) =>
+        request('GET', `${path}?${[from, to, granularity].filter(Boolean).join('&')}`, {
+          ...c,
+          auth,
+        }),
+    );
+  });
+
   it('webhooks: random bodies, valid and invalid signatures and timestamps', {
     timeout: TIMEOUT,
   }, async () => {
@@ -326,6 +395,8 @@ describe('fuzz: the API routes answer every request without a 5xx, in the envelo
           '/_paywall/v1/webhooks/stripe',
           '/_paywall/checkout/complete',
           '/_paywall/healthz',
+          '/_paywall/v1/stats',
+          '/_paywall/admin',
           '/_paywall/v1/nope',
           '/_paywall/',
           '/.well-known/jwks.json',
