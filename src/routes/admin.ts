@@ -26,7 +26,8 @@ export const adminOpenApi = createRoute({
   summary: "The publisher's dashboard: the funnel, revenue, experiments and shadow rules",
   description:
     'A server-rendered page (no script) of the same report as `GET /v1/stats`. Opens with a Cloudflare Access token (`Cf-Access-Jwt-Assertion`), or the admin key (`ADMIN_KEY`) as a Basic password or a Bearer token; in development and test with neither configured, from loopback only; in production with neither, a 404 like any unknown path.',
-  security: [{ adminKey: [] }, { adminKeyBearer: [] }, { cloudflareAccess: [] }],
+  // `{}`: in development and test with no key and no Access, loopback needs no credential.
+  security: [{ adminKey: [] }, { adminKeyBearer: [] }, { cloudflareAccess: [] }, {}],
   request: { query: StatsQuerySchema },
   responses: {
     200: { description: 'The dashboard', content: { 'text/html': { schema: z.string() } } },
