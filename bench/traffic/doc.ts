@@ -79,11 +79,13 @@ function countingSection(c: CountingResult): string[] {
     '',
     `The same views, replayed by a third worker running the new meter with \`${c.off}\`, ` +
       'everything else equal: what counting costs is the difference in billed commands. Counts ' +
-      'gather in the isolate and leave in one script call (`EVALSHA`, then `HMGET` and `HSET` per ' +
-      'day hash, `PEXPIREAT` only for a new day, `PFADD` and `PEXPIREAT` per walled-readers log) ' +
+      'gather in the isolate and leave in one script call (`EVALSHA`: a `SET NX` marking the batch ' +
+      'written, then `HMGET` and `HSET` per day hash, `PEXPIREAT` only for a new day, `PFADD` and ' +
+      '`PEXPIREAT` per walled-readers log) ' +
       `after a response, in \`waitUntil\`, once \`stats.flushEvents\` (${c.flushEvents}) events or ` +
       `\`stats.flushSeconds\` (${c.flushSeconds}) have gathered. MONITOR sees each flush as a ` +
-      'round trip from the worker; it is counted apart, because no reader’s request waits for it. ' +
+      'round trip from the worker; it is counted apart (on a MONITOR connection of its own, ' +
+      '`bench/traffic/counter-monitor.ts`), because no reader’s request waits for it. ' +
       'After each channel the counters are read back (`GET /_paywall/v1/stats`, which first ' +
       'flushes the isolate’s last batch: that flush is counted with the traffic, the read is not) ' +
       'and compared with the views replayed, outcome by outcome.',

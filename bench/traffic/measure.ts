@@ -14,7 +14,8 @@ import { countKeys, type ModeStack } from './stack';
  *
  * The publisher's counters are read back at the end of the window (GET /_paywall/v1/stats),
  * which makes the isolate send its last batch: that flush is counted with the traffic (a
- * later request would have sent it), the read itself is not (bench/traffic/calls.ts).
+ * later request would have sent it), the read itself is not (bench/traffic/calls.ts). The
+ * counters' commands are watched apart (bench/traffic/counter-monitor.ts).
  */
 export interface ChannelMeasure {
   replay: ReplayOutcome;
@@ -56,10 +57,14 @@ export async function measureChannel(
   const fallbacksBefore = stack.monitor.evalFallbacks;
   let outcome: ReplayOutcome | undefined;
   let countersNow: Counters | undefined;
-  const lines = await stack.monitor.measure(async () => {
-    outcome = await replay(channel, stack.url, plans, concurrency);
-    const expected = stack.statsEnabled ? outcome.views : 0;
-    countersNow = await countersAfter(stack.url, counters, expected);
+  let lines: MonitorLine[] = [];
+  // Both windows end after the counters were read back: every flush has landed by then.
+  const counterLines = await stack.counterMonitor.measure(async () => {
+    lines = await stack.monitor.measure(async () => {
+      outcome = await replay(channel, stack.url, plans, concurrency);
+      const expected = stack.statsEnabled ? outcome.views : 0;
+      countersNow = await countersAfter(stack.url, counters, expected);
+    });
   });
   if (!outcome || !countersNow) throw new Error(`${channel}: the replay returned nothing`);
   const after = await countKeys(stack);
@@ -68,7 +73,13 @@ export async function measureChannel(
     const n = (after[kind] ?? 0) - (before[kind] ?? 0);
     if (n !== 0) keysCreated[kind] = n;
   }
-  const calls = splitCalls(lines).filter((call) => call.kind !== 'stats-read');
+  // The counters' commands are taken from their own watcher only (RedisMonitor leaves them
+  // out; should it stop, they are not counted twice). One naming a `stats:` key that is not a
+  // flush is counted as on a reader's path: the conservative reading.
+  const calls = [
+    ...splitCalls(lines).filter((call) => call.kind === 'reader'),
+    ...splitCalls(counterLines).filter((call) => call.kind !== 'stats-read'),
+  ];
   const billed = calls.flatMap((call) => call.lines);
   const flushes = calls.filter((call) => call.kind === 'flush');
   const measure: ChannelMeasure = {

@@ -1,5 +1,6 @@
 import { RedisMonitor } from '../access/monitor';
 import type { Cleanup } from '../support/cleanup';
+import { CounterMonitor } from './counter-monitor';
 
 /**
  * `RedisMonitor.start`, retried past an ioredis race that a busy shared redis-server
@@ -15,11 +16,24 @@ import type { Cleanup } from '../support/cleanup';
 const RACE = /Command queue state error/;
 const ATTEMPTS = 20;
 
-export async function startMonitor(
+export function startMonitor(
   cleanup: Cleanup,
   redisUrl: string,
   prefix: string,
 ): Promise<RedisMonitor> {
+  return pastTheRace(() => RedisMonitor.start(cleanup, redisUrl, prefix));
+}
+
+/** The same for the traffic bench's own watcher of the counters' commands. */
+export function startCounterMonitor(
+  cleanup: Cleanup,
+  redisUrl: string,
+  prefix: string,
+): Promise<CounterMonitor> {
+  return pastTheRace(() => CounterMonitor.start(cleanup, redisUrl, prefix));
+}
+
+async function pastTheRace<T>(start: () => Promise<T>): Promise<T> {
   const swallow = (error: Error) => {
     if (!RACE.test(error.message)) throw error;
   };
@@ -27,7 +41,7 @@ export async function startMonitor(
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await RedisMonitor.start(cleanup, redisUrl, prefix);
+        return await start();
       } catch (error) {
         if (attempt >= ATTEMPTS || !RACE.test(String(error))) throw error;
       }

@@ -60,6 +60,7 @@ export async function runTrafficBench(): Promise<TrafficBenchResult> {
       }
       const info = await stack.monitor.redis.info('server');
       stack.monitor.stop();
+      stack.counterMonitor.stop();
       return { channels, redisVersion: /redis_version:(\S+)/.exec(info)?.[1] };
     };
     const [countingOff, measured] = await Promise.all([

@@ -5,7 +5,8 @@ import type { RedisMonitor } from '../access/monitor';
 import type { Cleanup } from '../support/cleanup';
 import { startUpstashChild } from '../support/upstash';
 import { startWranglerDev, writeEnvFile } from '../support/wrangler';
-import { startMonitor } from './monitor-start';
+import type { CounterMonitor } from './counter-monitor';
+import { startCounterMonitor, startMonitor } from './monitor-start';
 
 /**
  * One worker configuration, running: its own upstash-local, its own key prefix and MONITOR
@@ -59,6 +60,8 @@ export interface ModeStack {
   url: string;
   prefix: string;
   monitor: RedisMonitor;
+  /** The publisher's counters' commands, which `monitor` leaves out (counter-monitor.ts). */
+  counterMonitor: CounterMonitor;
   statsEnabled: boolean;
 }
 
@@ -77,6 +80,7 @@ export async function startMode(
   const prefix = `pwbench-traffic-${mode.key}-${randomBytes(4).toString('hex')}:`;
   const token = randomBytes(24).toString('base64url');
   const monitor = await startMonitor(cleanup, opts.redisUrl, prefix);
+  const counterMonitor = await startCounterMonitor(cleanup, opts.redisUrl, prefix);
   cleanup.add(`${mode.key} keys`, async () => {
     const n = await monitor.deleteOwnKeys();
     console.log(`[bench] deleted ${n} key(s) under ${prefix}`);
@@ -102,7 +106,7 @@ export async function startMode(
     readyPath: '/_paywall/healthz',
     inspector: false,
   });
-  return { url: worker.url, prefix, monitor, statsEnabled: mode.statsEnabled };
+  return { url: worker.url, prefix, monitor, counterMonitor, statsEnabled: mode.statsEnabled };
 }
 
 /** Stats flushes at their defaults (`flushEvents` 500, `flushSeconds` 30): only on or off. */
