@@ -89,6 +89,11 @@ const round = (n: number) => Math.round(n * 10) / 10;
 export interface FunnelStep {
   label: string;
   count: number;
+  /**
+   * The step this one is a share of, when it is not the one before: prompts are shown on
+   * walled and whole articles alike, so they are a share of views, not of walled views.
+   */
+  of?: number;
 }
 
 /**
@@ -101,7 +106,7 @@ export function funnelChart(steps: readonly FunnelStep[], text: ChartText): stri
   const row = 62;
   const rows = steps.map((step, i) => {
     const top = i * row + 14;
-    const prev = steps[i - 1];
+    const prev = step.of === undefined ? steps[i - 1] : steps[step.of];
     const share = prev
       ? `${formatPercent(ratio(step.count, prev.count))} of ${prev.label.toLowerCase()}`
       : '';

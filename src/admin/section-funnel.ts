@@ -13,7 +13,8 @@ export function funnelSteps(report: StatsReport): FunnelStep[] {
   return [
     { label: 'Views', count: f.views },
     { label: 'Walled views', count: f.walled },
-    { label: 'Prompts shown', count: f.prompts },
+    // On walled and whole articles alike: a share of views, not of walled views.
+    { label: 'Prompts shown', count: f.prompts, of: 0 },
     { label: 'Checkouts started', count: f.checkouts },
     { label: 'Paid', count: f.paid },
   ];
@@ -31,9 +32,9 @@ export function funnelSection(report: StatsReport): string {
   const table = dataTable({
     id: 'table-funnel',
     caption: 'The funnel, step by step',
-    head: ['Step', 'Count', 'Share of the step before', 'Share of views'],
+    head: ['Step', 'Count', 'Share of the step it follows', 'Share of views'],
     rows: steps.map((s, i) => {
-      const prev = steps[i - 1];
+      const prev = s.of === undefined ? steps[i - 1] : steps[s.of];
       return [
         s.label,
         formatCount(s.count),

@@ -51,6 +51,19 @@ function expectAccessibleSvg(svg: string, id = 'c'): void {
 }
 
 describe('funnelChart', () => {
+  it('gives a step that is not a subset of the one before its share of the step it names', () => {
+    const svg = funnelChart(
+      [
+        { label: 'Views', count: 1000 },
+        { label: 'Walled views', count: 100 },
+        { label: 'Prompts shown', count: 900, of: 0 },
+      ],
+      text,
+    );
+    expect(textsOf(svg)).toContain('90.0% of views');
+    expect(svg).not.toContain('900.0%');
+  });
+
   const steps = [
     { label: 'Views', count: 1000 },
     { label: 'Walled views', count: 500 },
