@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { assignVariant } from '../../src/experiments/assign';
 import type { StatsReport } from '../../src/schemas/stats';
-import { checkoutJson, freshIp } from '../support/checkout';
+import { checkoutForm, checkoutJson, freshIp } from '../support/checkout';
 import { control, deliverAll, stripeClient } from '../support/stripe';
 import {
   type AccessBody,
@@ -209,22 +209,12 @@ describe('stats: prompt experiments', () => {
     const expected = assignVariant(readerId.slice(0, 22), experiment as never)?.id;
     expect(['control', 'local']).toContain(expected);
 
-    const checkout = new Request(`${BASE}/_paywall/v1/checkout`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        origin: BASE,
-        'cf-connecting-ip': freshIp(),
-        cookie: `__Host-paywall_rid=${readerId}`,
-      },
-      // As the variant's prompt posts it: the form says which variant showed it.
-      body: new URLSearchParams({
-        plan: 'monthly',
-        returnTo: '/w',
-        experiment: expected as string,
-      }).toString(),
-      redirect: 'manual',
-    });
+    // As the variant's prompt posts it: the form says which variant showed it.
+    const cookie = `__Host-paywall_rid=${readerId}`;
+    const checkout = checkoutForm(
+      { plan: 'monthly', returnTo: '/w', experiment: expected as string },
+      { cookie, ip: freshIp() },
+    );
     const started = await fetcher(checkout);
     expect(started.status).toBe(303);
     const sessionId = new URL(started.headers.get('location') as string).pathname
@@ -256,19 +246,7 @@ describe('stats: prompt experiments', () => {
     for (const experiment of [undefined, other?.id as string]) {
       const fields: Record<string, string> = { plan: 'yearly', returnTo: '/w' };
       if (experiment) fields.experiment = experiment;
-      const response = await fetcher(
-        new Request(`${BASE}/_paywall/v1/checkout`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            origin: BASE,
-            'cf-connecting-ip': freshIp(),
-            cookie: `__Host-paywall_rid=${readerId}`,
-          },
-          body: new URLSearchParams(fields).toString(),
-          redirect: 'manual',
-        }),
-      );
+      const response = await fetcher(checkoutForm(fields, { cookie, ip: freshIp() }));
       expect(response.status).toBe(303);
     }
     const after = await report(fetcher);
