@@ -25,6 +25,9 @@ export interface MonitorLine {
 
 export const METER_SCRIPT_SHA = createHash('sha1').update(CALENDAR_METER_SCRIPT).digest('hex');
 
+/** What a watch collects: a decision's commands, or only the publisher's counters'. */
+export type MonitorWatch = 'decisions' | 'counters';
+
 export class RedisMonitor {
   private window: MonitorLine[] | null = null;
   private readonly upstashSources = new Set<string>();
@@ -37,13 +40,19 @@ export class RedisMonitor {
     private readonly monitor: Redis,
     private readonly prefix: string,
     private readonly ownSource: string,
+    private readonly watch: MonitorWatch,
   ) {
     monitor.on('monitor', (_time: string, args: string[], source: string) =>
       this.onLine(args, source),
     );
   }
 
-  static async start(cleanup: Cleanup, redisUrl: string, prefix: string): Promise<RedisMonitor> {
+  static async start(
+    cleanup: Cleanup,
+    redisUrl: string,
+    prefix: string,
+    watch: MonitorWatch = 'decisions',
+  ): Promise<RedisMonitor> {
     // No reconnects: a bench that lost its MONITOR connection would undercount silently.
     const client = new Redis(redisUrl, {
       lazyConnect: true,
@@ -64,8 +73,8 @@ export class RedisMonitor {
     const monitor = await client.monitor();
     monitor.on('error', () => {});
     const source = `${client.stream.localAddress}:${client.stream.localPort}`;
-    const self = new RedisMonitor(client, monitor, prefix, source);
-    cleanup.add('MONITOR connection', () => self.stop());
+    const self = new RedisMonitor(client, monitor, prefix, source, watch);
+    cleanup.add(`MONITOR connection (${watch})`, () => self.stop());
     return self;
   }
 
@@ -89,9 +98,15 @@ export class RedisMonitor {
       return;
     }
     // The publisher's counters (`stats:` keys) leave in batches after responses, off the
-    // decision's path: priced by the traffic bench, not counted as a decision's commands.
-    const counters = `${this.prefix}stats:`;
-    if (args.some((a) => a.startsWith(counters))) return;
+    // decision's path: a `decisions` watch leaves them out, a `counters` watch keeps only them
+    // (every command of the flush and read scripts names a `stats:` key, so a script's
+    // commands still follow its EVALSHA there).
+    const counter = args.some((a) => a.startsWith(`${this.prefix}stats:`));
+    if (this.watch === 'counters') {
+      if (counter) this.window?.push({ source, args });
+      return;
+    }
+    if (counter) return;
     const ours = args.some((a) => a.includes(this.prefix));
     if (ours && source !== 'lua') this.upstashSources.add(source);
     if (!ours && !this.upstashSources.has(source)) return; // someone else's traffic

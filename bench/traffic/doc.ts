@@ -85,7 +85,7 @@ function countingSection(c: CountingResult): string[] {
       `after a response, in \`waitUntil\`, once \`stats.flushEvents\` (${c.flushEvents}) events or ` +
       `\`stats.flushSeconds\` (${c.flushSeconds}) have gathered. MONITOR sees each flush as a ` +
       'round trip from the worker; it is counted apart (on a MONITOR connection of its own, ' +
-      '`bench/traffic/counter-monitor.ts`), because no reader’s request waits for it. ' +
+      'a `counters` watch of `bench/access/monitor.ts`), because no reader’s request waits for it. ' +
       'After each channel the counters are read back (`GET /_paywall/v1/stats`, which first ' +
       'flushes the isolate’s last batch: that flush is counted with the traffic, the read is not) ' +
       'and compared with the views replayed, outcome by outcome.',

@@ -15,7 +15,7 @@ import { countKeys, type ModeStack } from './stack';
  * The publisher's counters are read back at the end of the window (GET /_paywall/v1/stats),
  * which makes the isolate send its last batch: that flush is counted with the traffic (a
  * later request would have sent it), the read itself is not (bench/traffic/calls.ts). The
- * counters' commands are watched apart (bench/traffic/counter-monitor.ts).
+ * counters' commands are watched apart (a `counters` watch of bench/access/monitor.ts).
  */
 export interface ChannelMeasure {
   replay: ReplayOutcome;

@@ -1,6 +1,5 @@
-import { RedisMonitor } from '../access/monitor';
+import { type MonitorWatch, RedisMonitor } from '../access/monitor';
 import type { Cleanup } from '../support/cleanup';
-import { CounterMonitor } from './counter-monitor';
 
 /**
  * `RedisMonitor.start`, retried past an ioredis race that a busy shared redis-server
@@ -20,17 +19,9 @@ export function startMonitor(
   cleanup: Cleanup,
   redisUrl: string,
   prefix: string,
+  watch: MonitorWatch = 'decisions',
 ): Promise<RedisMonitor> {
-  return pastTheRace(() => RedisMonitor.start(cleanup, redisUrl, prefix));
-}
-
-/** The same for the traffic bench's own watcher of the counters' commands. */
-export function startCounterMonitor(
-  cleanup: Cleanup,
-  redisUrl: string,
-  prefix: string,
-): Promise<CounterMonitor> {
-  return pastTheRace(() => CounterMonitor.start(cleanup, redisUrl, prefix));
+  return pastTheRace(() => RedisMonitor.start(cleanup, redisUrl, prefix, watch));
 }
 
 async function pastTheRace<T>(start: () => Promise<T>): Promise<T> {

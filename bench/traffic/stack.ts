@@ -5,8 +5,7 @@ import type { RedisMonitor } from '../access/monitor';
 import type { Cleanup } from '../support/cleanup';
 import { startUpstashChild } from '../support/upstash';
 import { startWranglerDev, writeEnvFile } from '../support/wrangler';
-import type { CounterMonitor } from './counter-monitor';
-import { startCounterMonitor, startMonitor } from './monitor-start';
+import { startMonitor } from './monitor-start';
 
 /**
  * One worker configuration, running: its own upstash-local, its own key prefix and MONITOR
@@ -60,8 +59,8 @@ export interface ModeStack {
   url: string;
   prefix: string;
   monitor: RedisMonitor;
-  /** The publisher's counters' commands, which `monitor` leaves out (counter-monitor.ts). */
-  counterMonitor: CounterMonitor;
+  /** The publisher's counters' commands, which `monitor` leaves out (a `counters` watch). */
+  counterMonitor: RedisMonitor;
   statsEnabled: boolean;
 }
 
@@ -80,7 +79,7 @@ export async function startMode(
   const prefix = `pwbench-traffic-${mode.key}-${randomBytes(4).toString('hex')}:`;
   const token = randomBytes(24).toString('base64url');
   const monitor = await startMonitor(cleanup, opts.redisUrl, prefix);
-  const counterMonitor = await startCounterMonitor(cleanup, opts.redisUrl, prefix);
+  const counterMonitor = await startMonitor(cleanup, opts.redisUrl, prefix, 'counters');
   cleanup.add(`${mode.key} keys`, async () => {
     const n = await monitor.deleteOwnKeys();
     console.log(`[bench] deleted ${n} key(s) under ${prefix}`);

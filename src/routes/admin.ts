@@ -8,8 +8,7 @@ import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
 import { errorResponseDoc } from '../schemas/error';
 import { StatsQuerySchema } from '../schemas/stats';
-import { reportFor } from '../stats/for-services';
-import { statsRange } from '../stats/range';
+import { reportFor } from '../stats/publisher-report';
 
 export const ADMIN_PATH = '/admin';
 
@@ -56,13 +55,12 @@ export const adminRoutes = new Hono<AppEnv>().get(ADMIN_PATH, requireAdmin(), as
   const services = c.var.services;
   const query = parsed.data;
   const report = await reportFor(services, query);
-  const { from, to } = statsRange(query, services.now());
   c.header('Content-Security-Policy', ADMIN_CSP);
   c.header('Cache-Control', 'private, no-store');
   c.header('X-Robots-Tag', 'noindex');
   return c.html(
     renderDashboard(report, {
-      period: { from, to, granularity: query.granularity },
+      period: { from: report.from, to: report.to, granularity: query.granularity },
       shadowDescription: describeShadow(services.config.shadow, services.config.meter.limit),
     }),
     200,

@@ -4,7 +4,7 @@ import type { AppEnv } from '../http/context';
 import { validationHook } from '../http/validation';
 import { errorResponseDoc } from '../schemas/error';
 import { StatsQuerySchema, StatsReportSchema } from '../schemas/stats';
-import { reportFor } from '../stats/for-services';
+import { reportFor } from '../stats/publisher-report';
 
 const statsRoute = createRoute({
   method: 'get',

@@ -5,24 +5,27 @@ import { buildReport, daysBetween, type Granularity } from './report';
 import type { Stats } from './stats';
 
 /**
- * The report for a range, as the stats API and the dashboard show it. This isolate's unsent
- * counts are flushed first, so what it has counted is in; other isolates' batches arrive
- * within `stats.flushSeconds` of their first event (or with their isolate, lost).
+ * The report for a range, as the stats API and the dashboard show it, with what the
+ * configuration says (the experiment's variants, whether shadow rules are set). This
+ * isolate's unsent counts are flushed first, so what it has counted is in; other isolates'
+ * batches arrive once due (or are lost with their isolate).
  */
-export async function publisherReport(
-  deps: {
+export async function reportFor(
+  services: {
     stats: Pick<Stats, 'flush' | 'read'>;
-    variants: readonly { id: string; weight: number }[];
-    shadowConfigured: boolean;
-    now: Date;
+    config: {
+      experiment?: { variants: readonly { id: string; weight: number }[] } | null | undefined;
+      shadow: unknown;
+    };
+    now(): Date;
   },
   query: { from?: string | undefined; to?: string | undefined; granularity: Granularity },
 ): Promise<StatsReport> {
-  const { from, to } = statsRange(query, deps.now);
-  await deps.stats.flush();
+  const { from, to } = statsRange(query, services.now());
+  await services.stats.flush();
   let stored: Awaited<ReturnType<Stats['read']>>;
   try {
-    stored = await deps.stats.read(daysBetween(from, to));
+    stored = await services.stats.read(daysBetween(from, to));
   } catch {
     throw new AppError(
       'service_unavailable',
@@ -34,7 +37,10 @@ export async function publisherReport(
     from,
     to,
     granularity: query.granularity,
-    variants: deps.variants,
-    shadowConfigured: deps.shadowConfigured,
+    variants: (services.config.experiment?.variants ?? []).map(({ id, weight }) => ({
+      id,
+      weight,
+    })),
+    shadowConfigured: services.config.shadow !== null,
   });
 }

@@ -6,7 +6,7 @@ import type { RedisKeys } from '../redis/keys';
 import type { IdentityEvent, PromptKind, ViewOutcome } from '../schemas/stats';
 import type { StatsConfig } from './config';
 import { dayOf, label, NO_VARIANT, supporterValue } from './labels';
-import { readRange, type StoredRange, writeBatch } from './store';
+import { expireAtOf, readRange, type StoredRange, writeBatch } from './store';
 import { Tally } from './tally';
 
 /**
@@ -62,23 +62,21 @@ export function createStats(deps: {
     flushEvents: config.flushEvents,
     flushMs: config.flushSeconds * 1000,
   });
-  const add = (now: Date, name: string, n = 1) => {
-    if (config.enabled) tally.add(dayOf(now), name, n);
+  const add = (now: Date, name: string) => {
+    if (config.enabled) tally.add(dayOf(now), name);
   };
-  const dayExpiry = (now: Date) =>
-    Date.parse(`${dayOf(now)}T00:00:00Z`) + (config.retentionDays + 1) * 86_400_000;
 
   return {
     view(view, now) {
       if (!config.enabled) return;
       const day = dayOf(now);
-      add(now, label.view(view.outcome, view.variant ?? NO_VARIANT));
+      tally.add(day, label.view(view.outcome, view.variant ?? NO_VARIANT));
       if (view.walled) {
-        add(now, label.walled('live'));
+        tally.add(day, label.walled('live'));
         tally.addReader(day, 'live', view.readerHash);
       }
       if (view.shadowWalled) {
-        add(now, label.walled('shadow'));
+        tally.add(day, label.walled('shadow'));
         tally.addReader(day, 'shadow', view.readerHash);
       }
     },
@@ -103,7 +101,8 @@ export function createStats(deps: {
     },
     billingWrites(count, now) {
       if (!config.enabled) return undefined;
-      const day = { key: keys.statsDay(dayOf(now)), expireAt: dayExpiry(now) };
+      const today = dayOf(now);
+      const day = { key: keys.statsDay(today), expireAt: expireAtOf(today, config.retentionDays) };
       const supporters = keys.statsSupporters();
       if (count.kind === 'paid') {
         const variant = count.variant || NO_VARIANT;

@@ -11,7 +11,7 @@ const readScript = defineScript(READ_SCRIPT);
 const DAY_MS = 86_400_000;
 
 /** When a day's counters go: `retentionDays` after the day ends. */
-function expireAtOf(day: string, retentionDays: number): number {
+export function expireAtOf(day: string, retentionDays: number): number {
   return Date.parse(`${day}T00:00:00Z`) + (retentionDays + 1) * DAY_MS;
 }
 
