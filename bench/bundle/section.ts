@@ -30,7 +30,10 @@ export function renderBundleSection(r: BundleBenchResult): string {
       `(${count(deployed.gzip)} B, zlib's default level as wrangler counts; ` +
       `${fixed(deployed.gzip / r.config.goalGzipBytes, 2)}× the goal of ${kb(r.config.goalGzipBytes)}), ` +
       `${mb(deployed.raw)} raw. Not minified it would be ${kb(unminified.gzip)} gzipped ` +
-      `(${mb(unminified.raw)} raw). The largest parts before compression: ${top.join(', ')}.`,
+      `(${mb(unminified.raw)} raw). The largest parts before compression: ${top.join(', ')}. ` +
+      "zod's error messages are English only: wrangler.toml's `[alias]` leaves out the other " +
+      'languages, which `@hono/zod-openapi` would otherwise pull in (about 39 KB gzipped; see ' +
+      '`tools/build/zod-locales-english.ts`).',
     '',
     `**Startup**, each build started cold in its own workerd, ${r.config.rounds} interleaved ` +
       'rounds, medians. CPU is what workerd has spent when it first accepts a connection (it ' +
