@@ -28,14 +28,30 @@ export function currentPeriod(window: MeterWindow, now: Date): MeterPeriod {
   return calendarMonth(now);
 }
 
+/** The last month worked out, per isolate: every decision asks, and it changes monthly. */
+let lastMonth: { id: string; startsAtMs: number; resetsAtMs: number } | undefined;
+
 export function calendarMonth(now: Date): Extract<MeterPeriod, { kind: 'calendar-month' }> {
-  const year = now.getUTCFullYear();
-  const month = now.getUTCMonth(); // 0-11
-  // Date.UTC normalises month 12 to January of the next year.
-  const startsAt = new Date(Date.UTC(year, month, 1));
-  const resetsAt = new Date(Date.UTC(year, month + 1, 1));
-  const id = `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}`;
-  return { kind: 'calendar-month', id, startsAt, resetsAt };
+  const t = now.getTime();
+  let month = lastMonth;
+  if (!month || !(t >= month.startsAtMs && t < month.resetsAtMs)) {
+    const year = now.getUTCFullYear();
+    const m = now.getUTCMonth(); // 0-11
+    month = {
+      id: `${String(year).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`,
+      startsAtMs: Date.UTC(year, m, 1),
+      // Date.UTC normalises month 12 to January of the next year.
+      resetsAtMs: Date.UTC(year, m + 1, 1),
+    };
+    lastMonth = month;
+  }
+  // Fresh Date objects each time: a caller may hold on to them.
+  return {
+    kind: 'calendar-month',
+    id: month.id,
+    startsAt: new Date(month.startsAtMs),
+    resetsAt: new Date(month.resetsAtMs),
+  };
 }
 
 /** For a rolling window: when the oldest counted read leaves it and a slot frees up. */

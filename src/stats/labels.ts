@@ -39,7 +39,15 @@ export function supporterValue(currency: string, annual: number | null): string 
   return `${part(currency)}:${annual ?? ''}`;
 }
 
+const DAY_MS = 86_400_000;
+/** The last day worked out, per isolate: every counted view asks. */
+let lastDay = { startMs: 0, label: '' };
+
 /** A UTC day, `YYYY-MM-DD`: the unit every counter is kept per. */
 export function dayOf(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  const t = at.getTime();
+  if (t >= lastDay.startMs && t < lastDay.startMs + DAY_MS && lastDay.label) return lastDay.label;
+  const label = at.toISOString().slice(0, 10);
+  lastDay = { startMs: t - (((t % DAY_MS) + DAY_MS) % DAY_MS), label };
+  return label;
 }

@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { calendarMonth, currentPeriod, rollingResetsAt } from '../../../src/meter/period';
 
@@ -55,5 +56,46 @@ describe('rolling window', () => {
     expect(rollingResetsAt(null, windowMs, at('2027-01-02T00:00:00Z')).toISOString()).toBe(
       '2027-01-09T00:00:00.000Z',
     );
+  });
+});
+
+describe('calendar month, remembered per isolate', () => {
+  const naive = (d: Date) => {
+    const y = d.getUTCFullYear();
+    const m = d.getUTCMonth();
+    return [
+      `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`,
+      Date.UTC(y, m, 1),
+      Date.UTC(y, m + 1, 1),
+    ];
+  };
+  // Dates in any order, many on either side of a month's edge: the remembered month must
+  // never answer for a moment outside it.
+  const edge = fc
+    .tuple(
+      fc.integer({ min: 2000, max: 2200 }),
+      fc.integer({ min: 0, max: 11 }),
+      fc.integer({ min: -2, max: 2 }),
+    )
+    .map(([y, m, ms]) => new Date(Date.UTC(y, m, 1) + ms));
+  const anyDate = fc.date({
+    min: new Date('1970-01-01'),
+    max: new Date('2200-01-01'),
+    noInvalidDate: true,
+  });
+  test.prop([fc.array(fc.oneof(edge, anyDate), { minLength: 1, maxLength: 30 })])(
+    'agrees with working it out afresh, whatever came before',
+    (dates) => {
+      for (const d of dates) {
+        const p = calendarMonth(d);
+        expect([p.id, p.startsAt.getTime(), p.resetsAt.getTime()]).toEqual(naive(d));
+      }
+    },
+  );
+
+  it('hands out fresh dates: changing one does not change the next answer', () => {
+    const now = at('2026-11-27T10:00:00.000Z');
+    calendarMonth(now).resetsAt.setUTCFullYear(1999);
+    expect(calendarMonth(now).resetsAt.toISOString()).toBe('2026-12-01T00:00:00.000Z');
   });
 });
