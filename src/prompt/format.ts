@@ -33,9 +33,18 @@ const currencyFormat = (locale: string, currency: string) =>
     () => new Intl.NumberFormat(locale, { style: 'currency', currency }),
   );
 
+/** `resolvedOptions()` builds a fresh object each call: half of a prompt's rendering time. */
+const digitsOf = new Map<string, number>();
+
 /** The currency's minor-unit exponent as Intl knows it: 2 for eur, 0 for jpy. */
 export function currencyDigits(currency: string, locale = 'en'): number {
-  return currencyFormat(locale, currency).resolvedOptions().maximumFractionDigits ?? 2;
+  const key = `${locale}|${currency}`;
+  let digits = digitsOf.get(key);
+  if (digits === undefined) {
+    digits = currencyFormat(locale, currency).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsOf.set(key, digits);
+  }
+  return digits;
 }
 
 /**
@@ -60,9 +69,16 @@ export function formatMoney(minor: number, currency: string, locale = 'en'): str
 
 /** "€" for eur in English; falls back to the upper-case code ("CHF"). */
 export function currencySymbol(currency: string, locale = 'en'): string {
-  const parts = currencyFormat(locale, currency).formatToParts(0);
-  return parts.find((p) => p.type === 'currency')?.value ?? currency.toUpperCase();
+  const key = `${locale}|${currency}`;
+  let symbol = symbolOf.get(key);
+  if (symbol === undefined) {
+    const parts = currencyFormat(locale, currency).formatToParts(0);
+    symbol = parts.find((p) => p.type === 'currency')?.value ?? currency.toUpperCase();
+    symbolOf.set(key, symbol);
+  }
+  return symbol;
 }
+const symbolOf = new Map<string, string>();
 
 /** "December 1" (en) / "1 December" (en-GB), in UTC because meter windows are UTC. */
 export function formatDay(date: Date, locale = 'en'): string {
