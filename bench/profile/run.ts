@@ -4,14 +4,12 @@ import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { localDefaults } from '../../tools/dev/dev-vars';
 import { issueReaders } from '../access/api';
-import type { CpuMeter, CpuPerRequest } from '../access/cpu-groups';
 import { buildBodies, runLoad, SCENARIOS } from '../access/load';
 import { CONSTANT_PATH, FLOOR_KEY_SUFFIX } from '../access/shared';
 import { buildWorker } from '../bundle/build';
 import { workerdConfig } from '../bundle/workerd-config';
 import { startChild } from '../support/child';
 import { Cleanup } from '../support/cleanup';
-import { readProc } from '../support/cpu';
 import { envNumber } from '../support/load';
 import { freePort, waitForHttp } from '../support/net';
 import { startUpstashChild } from '../support/upstash';
@@ -19,6 +17,7 @@ import { benchTempDir, ROOT } from '../support/wrangler';
 import { type CpuProfile, moduleMap, selfTime, table } from './analyse';
 import { openCdp } from './cdp';
 import { byConcern } from './concerns';
+import { withLocalNetwork, workerdCpu } from './workerd';
 
 /**
  * Where the access decision's CPU goes (issue 14, item 3). The bench worker
@@ -155,38 +154,6 @@ async function main() {
     await cleanup.run();
     offSignals();
   }
-}
-
-/**
- * A bare workerd's default outbound refuses private addresses; upstash-local is on
- * 127.0.0.1, so the worker gets a network service that allows them.
- */
-function withLocalNetwork(config: string): string {
-  const services = 'services = [ (name = "main", worker = .worker) ],';
-  const worker = 'const worker :Workerd.Worker = (';
-  if (!config.includes(services) || !config.includes(worker)) {
-    throw new Error('bench/bundle/workerd-config.ts changed: update withLocalNetwork');
-  }
-  return config
-    .replace(
-      services,
-      'services = [ (name = "main", worker = .worker), (name = "net", network = (allow = ["public", "private", "local"])) ],',
-    )
-    .replace(worker, `${worker}\n  globalOutbound = "net",`);
-}
-
-/** workerd's CPU per request from /proc, in the access bench's shape (other groups 0). */
-function workerdCpu(pid: number): CpuMeter {
-  return {
-    start() {
-      const before = readProc(pid)?.cpuMs ?? 0;
-      return (requests) => {
-        const after = readProc(pid)?.cpuMs ?? 0;
-        const us = requests > 0 ? ((after - before) * 1000) / requests : 0;
-        return { 'workerd-worker': us } as CpuPerRequest;
-      };
-    },
-  };
 }
 
 await main();
