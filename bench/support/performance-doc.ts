@@ -258,6 +258,20 @@ function proxySection(r: ProxyBenchResult): string[] {
         ? ': the page streams, it is never buffered.'
         : ` (${fixed(passGrowthMb, 1)} MB passed through): the first byte does not wait for the ` +
           'page, but the rewritten page is held in part as it streams.'),
+    ...(!rewriteMet
+      ? [
+          '',
+          "Where the rewritten page's extra CPU goes (`npx tsx bench/profile/proxy.ts`: the same " +
+            'worker in a bare workerd under a V8 profile, 2026-12-01): the HTMLRewriter parsing ' +
+            'the whole page and building its three handlers per request; the body idle limit ' +
+            '(`src/routes/proxy.ts`), whose JavaScript stream in front of the HTMLRewriter costs ' +
+            'about 170 µs a page on its own (the worker spent about 790 µs per page with it and ' +
+            '620 µs with the origin body handed over natively, four rounds each); and the prompt, ' +
+            'notice and styles the page gains (about 6 KB), which the load generator and ' +
+            "wrangler's proxy pay for too. Removing the idle limit would bring back pages that " +
+            'hang when an origin goes silent mid-page, so it stays.',
+        ]
+      : []),
     ...(!returningMet
       ? [
           '',
