@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import Redis from 'ioredis';
 import { localDefaults } from '../../tools/dev/dev-vars';
 import { buildWorker } from '../bundle/build';
 import { workerdConfig } from '../bundle/workerd-config';
@@ -12,6 +13,7 @@ import { Cleanup } from '../support/cleanup';
 import { envNumber } from '../support/load';
 import { freePort, waitForHttp } from '../support/net';
 import { startOriginChild } from '../support/origin';
+import { deleteKeys } from '../support/redis-keys';
 import { startUpstashChild } from '../support/upstash';
 import { benchTempDir, ROOT } from '../support/wrangler';
 import { type CpuProfile, moduleMap, selfTime, table } from './analyse';
@@ -24,8 +26,9 @@ import { withLocalNetwork, workerdCpu } from './workerd';
  * 14, item 4), next to the same page passed through untouched. The proxy bench's worker
  * (bench/proxy/worker.ts) is bundled unminified and run in a bare workerd with its inspector
  * on, in front of the demo origin; autocannon drives one path at a time while a V8 CPU profile
- * is taken over CDP. No Redis command runs for these reads (the first read is carried in the
- * reader id), so upstash-local is only there because the worker's configuration needs it.
+ * is taken over CDP. These reads ask the meter nothing (the first read is carried in the
+ * reader id); the only Redis work is the publisher's counters, one flush per batch of views,
+ * as in production. The run's keys are deleted at the end.
  *
  *   npx tsx bench/profile/proxy.ts          (PROFILE_SECONDS, PROFILE_ROUNDS, PROFILE_KB)
  */
@@ -43,6 +46,12 @@ async function main() {
   const offSignals = cleanup.onSignals();
   try {
     const token = randomBytes(24).toString('base64url');
+    const prefix = `pwprof-proxy-${randomBytes(5).toString('hex')}:`;
+    const redis = new Redis(REDIS_URL);
+    cleanup.add('redis keys', async () => {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    });
     const upstash = await startUpstashChild(cleanup, { token, redisUrl: REDIS_URL });
     const origin = await startOriginChild(cleanup);
     const tmp = await benchTempDir(cleanup);
@@ -63,7 +72,7 @@ async function main() {
             UPSTASH_REDIS_REST_URL: upstash.url,
             UPSTASH_REDIS_REST_TOKEN: token,
             READER_ID_SECRET: randomBytes(32).toString('base64url'),
-            REDIS_KEY_PREFIX: `pwprof-proxy-${randomBytes(5).toString('hex')}:`,
+            REDIS_KEY_PREFIX: prefix,
             LOG_LEVEL: 'warn',
           },
           json: { PAYWALL_CONFIG },

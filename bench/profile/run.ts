@@ -12,6 +12,7 @@ import { startChild } from '../support/child';
 import { Cleanup } from '../support/cleanup';
 import { envNumber } from '../support/load';
 import { freePort, waitForHttp } from '../support/net';
+import { deleteKeys } from '../support/redis-keys';
 import { startUpstashChild } from '../support/upstash';
 import { benchTempDir, ROOT } from '../support/wrangler';
 import { type CpuProfile, moduleMap, selfTime, table } from './analyse';
@@ -46,12 +47,7 @@ async function main() {
     const token = randomBytes(24).toString('base64url');
     const redis = new Redis(REDIS_URL);
     cleanup.add('redis keys', async () => {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.unlink(...keys);
-      } while (cursor !== '0');
+      await deleteKeys(redis, prefix);
       redis.disconnect();
     });
     await redis.set(`${prefix}${FLOOR_KEY_SUFFIX}`, 'floor', 'PX', 3_600_000);

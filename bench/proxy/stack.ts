@@ -5,6 +5,7 @@ import { localDefaults } from '../../tools/dev/dev-vars';
 import { FLOOR_KEY_SUFFIX } from '../access/shared';
 import type { Cleanup } from '../support/cleanup';
 import { type OriginChild, startOriginChild } from '../support/origin';
+import { deleteKeys } from '../support/redis-keys';
 import { startUpstashChild } from '../support/upstash';
 import {
   benchTempDir,
@@ -94,15 +95,4 @@ export async function startProxyStack(
     origin,
     prefix,
   };
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
 }

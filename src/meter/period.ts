@@ -43,7 +43,9 @@ export function calendarMonth(now: Date): Extract<MeterPeriod, { kind: 'calendar
       // Date.UTC normalises month 12 to January of the next year.
       resetsAtMs: Date.UTC(year, m + 1, 1),
     };
-    lastMonth = month;
+    // Remembered only when its bounds hold `now`: Date.UTC reads years 0–99 as 1900–1999, and
+    // such a month must not answer for the 20th-century one.
+    if (t >= month.startsAtMs && t < month.resetsAtMs) lastMonth = month;
   }
   // Fresh Date objects each time: a caller may hold on to them.
   return {

@@ -93,6 +93,12 @@ describe('calendar month, remembered per isolate', () => {
     },
   );
 
+  it('a month of the years 0–99 (which Date.UTC reads as 1900–1999) never answers for 1950', () => {
+    const year50 = new Date('0050-01-15T00:00:00.000Z');
+    expect(calendarMonth(year50).id).toBe('0050-01');
+    expect(calendarMonth(at('1950-01-15T00:00:00.000Z')).id).toBe('1950-01');
+  });
+
   it('hands out fresh dates: changing one does not change the next answer', () => {
     const now = at('2026-11-27T10:00:00.000Z');
     calendarMonth(now).resetsAt.setUTCFullYear(1999);
