@@ -1,24 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { localDefaults } from '../../tools/dev/dev-vars';
 import { issueReaders } from '../access/api';
 import { buildBodies, runLoad, SCENARIOS } from '../access/load';
 import { CONSTANT_PATH, FLOOR_KEY_SUFFIX } from '../access/shared';
-import { buildWorker } from '../bundle/build';
-import { workerdConfig } from '../bundle/workerd-config';
-import { startChild } from '../support/child';
 import { Cleanup } from '../support/cleanup';
 import { envNumber } from '../support/load';
-import { freePort, waitForHttp } from '../support/net';
 import { deleteKeys } from '../support/redis-keys';
 import { startUpstashChild } from '../support/upstash';
-import { benchTempDir, ROOT } from '../support/wrangler';
-import { type CpuProfile, moduleMap, selfTime, table } from './analyse';
-import { openCdp } from './cdp';
-import { byConcern } from './concerns';
-import { withLocalNetwork, workerdCpu } from './workerd';
+import {
+  jsUsPerRequest,
+  printProfile,
+  profiled,
+  startProfiledWorkerd,
+  workerdCpu,
+} from './workerd';
 
 /**
  * Where the access decision's CPU goes (issue 14, item 3). The bench worker
@@ -36,7 +33,6 @@ const CONNECTIONS = envNumber('PROFILE_CONNECTIONS', 16);
 const SAMPLING_US = envNumber('PROFILE_SAMPLING_US', 100);
 const ONLY = (process.env.PROFILE_SCENARIOS ?? 'decision,redis,constant').split(',');
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const WORKERD = resolve(ROOT, 'node_modules/workerd/bin/workerd');
 const OUT = process.env.PROFILE_OUT ?? '/tmp';
 
 async function main() {
@@ -53,62 +49,26 @@ async function main() {
     await redis.set(`${prefix}${FLOOR_KEY_SUFFIX}`, 'floor', 'PX', 3_600_000);
 
     const upstash = await startUpstashChild(cleanup, { token, redisUrl: REDIS_URL });
-    const tmp = await benchTempDir(cleanup);
-    const built = await buildWorker(resolve(ROOT, 'bench/access/worker.ts'), tmp, 'off');
-    await copyFile(built.path, join(tmp, 'worker.js'));
-    const bundleText = await readFile(built.path, 'utf8');
-    await writeFile(join(OUT, 'access-profile-worker.js'), bundleText); // for re-analysis
-    const defaults = await localDefaults();
-    const config = join(tmp, 'profile.capnp');
-    await writeFile(
-      config,
-      withLocalNetwork(
-        workerdConfig({
-          bundleFile: 'worker.js',
-          text: {
-            ...defaults,
-            ENVIRONMENT: 'development',
-            SITE_API_KEYS: 'local-dev-key',
-            UPSTASH_REDIS_REST_URL: upstash.url,
-            UPSTASH_REDIS_REST_TOKEN: token,
-            READER_ID_SECRET: randomBytes(32).toString('base64url'),
-            REDIS_KEY_PREFIX: prefix,
-            // A loaded machine plus the profiler must not turn decisions `degraded`.
-            REDIS_TIMEOUT_MS: '5000',
-            ENTITLEMENT_ISSUER: 'urn:edge-paywall',
-            ENTITLEMENT_AUDIENCE: 'urn:edge-paywall:site',
-          },
-          json: { PAYWALL_CONFIG: { meter: { limit: 3, window: { kind: 'calendar-month' } } } },
-        }),
-      ),
-    );
-    const [port, inspectorPort] = [await freePort(), await freePort()];
-    const workerd = startChild('workerd', WORKERD, [
-      'serve',
-      config,
-      '--socket-addr',
-      `http=127.0.0.1:${port}`,
-      `--inspector-addr=127.0.0.1:${inspectorPort}`,
-    ]);
-    cleanup.add('workerd', () => workerd.stop(2_000));
-    const url = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${url}${CONSTANT_PATH}`, {
-      timeoutMs: 60_000,
-      describe: workerd.recentOutput,
-      aborted: workerd.exited,
+    const { url, pid, cdp, bundleText } = await startProfiledWorkerd(cleanup, {
+      entry: 'bench/access/worker.ts',
+      text: {
+        ...(await localDefaults()),
+        ENVIRONMENT: 'development',
+        SITE_API_KEYS: 'local-dev-key',
+        UPSTASH_REDIS_REST_URL: upstash.url,
+        UPSTASH_REDIS_REST_TOKEN: token,
+        READER_ID_SECRET: randomBytes(32).toString('base64url'),
+        REDIS_KEY_PREFIX: prefix,
+        // A loaded machine plus the profiler must not turn decisions `degraded`.
+        REDIS_TIMEOUT_MS: '5000',
+        ENTITLEMENT_ISSUER: 'urn:edge-paywall',
+        ENTITLEMENT_AUDIENCE: 'urn:edge-paywall:site',
+      },
+      json: { PAYWALL_CONFIG: { meter: { limit: 3, window: { kind: 'calendar-month' } } } },
+      readyPath: CONSTANT_PATH,
+      samplingUs: SAMPLING_US,
+      bundleCopy: join(OUT, 'access-profile-worker.js'),
     });
-    const pid = workerd.proc.pid ?? 0;
-
-    const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as {
-      webSocketDebuggerUrl: string;
-      title?: string;
-    }[];
-    const target = targets[0];
-    if (!target) throw new Error('workerd lists no inspector target');
-    const cdp = await openCdp(target.webSocketDebuggerUrl);
-    cleanup.add('cdp', async () => cdp.close());
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
 
     const readers = await issueReaders(url, 200);
     const articles = Array.from({ length: 8 }, (_, i) => `bench/article-${i + 1}`);
@@ -122,28 +82,17 @@ async function main() {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const s of scenarios) {
         const plain = await load(s, SECONDS);
-        await cdp.send('Profiler.start');
-        const profiled = await load(s, SECONDS);
-        const { profile } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
         const file = join(OUT, `access-${s.key}-${round}.cpuprofile`);
-        await writeFile(file, JSON.stringify(profile));
-        const self = selfTime(profile, moduleMap(bundleText), 'worker.js');
-        const n = profiled.requests;
+        const { profile, result } = await profiled(cdp, file, () => load(s, SECONDS));
+        const n = result.requests;
         console.log(
           `\n== ${s.key} round ${round}: profiler off ${plain.rps.toFixed(0)} req/s, workerd ` +
-            `${plain.cpu['workerd-worker'].toFixed(0)} µs CPU/req; profiler on ${profiled.rps.toFixed(0)} req/s, ` +
-            `workerd ${profiled.cpu['workerd-worker'].toFixed(0)} µs CPU/req, JS samples ${(self.totalUs / n).toFixed(0)} µs/req ` +
-            `(bad ${plain.badBodies + profiled.badBodies}, non2xx ${plain.non2xx + profiled.non2xx}; ${file})`,
+            `${plain.cpu['workerd-worker'].toFixed(0)} µs CPU/req; profiler on ${result.rps.toFixed(0)} req/s, ` +
+            `workerd ${result.cpu['workerd-worker'].toFixed(0)} µs CPU/req, JS samples ` +
+            `${jsUsPerRequest(profile, bundleText, n).toFixed(0)} µs/req ` +
+            `(bad ${plain.badBodies + result.badBodies}, non2xx ${plain.non2xx + result.non2xx}; ${file})`,
         );
-        console.log('-- by concern (what is on the stack; see concerns.ts)');
-        const concerns = byConcern(profile, moduleMap(bundleText));
-        console.log(table(concerns, self.totalUs, n, 20).join('\n'));
-        console.log('-- self time by module');
-        console.log(table(self.byModule, self.totalUs, n, 25).join('\n'));
-        console.log('-- time by innermost src/ function on the stack (library callees included)');
-        console.log(table(self.byOwnCaller, self.totalUs, n, 30).join('\n'));
-        console.log('-- self time by function');
-        console.log(table(self.byFunction, self.totalUs, n, 40).join('\n'));
+        printProfile(profile, bundleText, n);
       }
     }
   } finally {
