@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import type { TestProject } from 'vitest/node';
+import { deleteKeys } from '../bench/support/redis-keys';
 import { paywallConfigSchema } from '../src/config';
 import { startDemoOrigin } from '../tools/demo-origin/server';
 import { pricesForOffers } from '../tools/dev/local-stripe-prices';
@@ -60,7 +62,8 @@ export default async function setup(project: TestProject) {
   project.provide('upstashMemoryUrl', memory.url);
   project.provide('redisBackend', real.backend);
   project.provide('upstashToken', token);
-  project.provide('keyPrefix', `pwtest-${randomBytes(6).toString('hex')}:`);
+  const keyPrefix = `pwtest-${randomBytes(6).toString('hex')}:`;
+  project.provide('keyPrefix', keyPrefix);
   project.provide('readerSecret', randomBytes(32).toString('base64url'));
   project.provide('hangingUrl', hanging.url);
   project.provide('closedUrl', closed.url);
@@ -94,6 +97,16 @@ export default async function setup(project: TestProject) {
       monitor?.close(),
       openapi.close(),
     ]);
+    // The run's keys leave the shared redis-server with it (the publisher's counters would
+    // otherwise stay their 400 days); everyone else's stay.
+    if (real.backend === 'redis') {
+      const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+      try {
+        await deleteKeys(redis, keyPrefix);
+      } finally {
+        redis.disconnect();
+      }
+    }
     // Every exchange has been checked: the summary line, and the run failed on a disagreement.
     reportOpenApiTally(openapi.tally);
     // Every test has run: fail the run if any log line the worker wrote held personal data

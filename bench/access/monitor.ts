@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { CALENDAR_METER_SCRIPT } from '../../src/meter/scripts';
 import type { Cleanup } from '../support/cleanup';
+import { deleteKeys } from '../support/redis-keys';
 
 /**
  * Counts Redis work at Redis itself with MONITOR, which echoes every command the server
@@ -143,20 +144,7 @@ export class RedisMonitor {
   }
 
   /** Deletes this run's keys (never FLUSHALL on a shared server). */
-  async deleteOwnKeys(): Promise<number> {
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await this.client.scan(
-        cursor,
-        'MATCH',
-        `${this.prefix}*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      if (keys.length > 0) deleted += await this.client.unlink(...keys);
-    } while (cursor !== '0');
-    return deleted;
+  deleteOwnKeys(): Promise<number> {
+    return deleteKeys(this.client, this.prefix);
   }
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { localDefaults } from '../../tools/dev/dev-vars';
-import { articleUrlPath, PASSTHROUGH_PREFIX } from '../proxy/shared';
+import { runLoad, SCENARIOS, type Scenario } from '../proxy/load';
+import { PASSTHROUGH_PREFIX } from '../proxy/shared';
 import { PAYWALL_CONFIG } from '../proxy/stack';
 import { Cleanup } from '../support/cleanup';
 import { envNumber } from '../support/load';
@@ -69,37 +69,31 @@ async function main() {
     });
 
     const cpu = workerdCpu(pid);
-    const paths = {
-      rewrite: articleUrlPath(KB),
-      passthrough: `${PASSTHROUGH_PREFIX}${articleUrlPath(KB)}`,
-    };
-    const load = async (path: string, seconds: number) => {
-      const done = cpu.start();
-      const result = await autocannon({
-        url: `${url}${path}`,
+    const scenarios = SCENARIOS.filter((s) => s.key === 'rewrite' || s.key === 'passthrough');
+    // The proxy bench's own load: every body checked, so a wrong page is never profiled as fast.
+    const load = (scenario: Scenario, seconds: number) =>
+      runLoad(url, scenario, {
+        kb: KB,
         connections: CONNECTIONS,
-        duration: seconds,
+        seconds,
+        round: 0,
+        cpu,
+        origin,
+        readers: [],
       });
-      const requests = result.requests.total;
-      return {
-        rps: result.requests.average,
-        requests,
-        non2xx: result.non2xx,
-        cpuUs: done(requests)['workerd-worker'],
-      };
-    };
-    for (const path of Object.values(paths)) await load(path, 2); // warm-up
+    for (const scenario of scenarios) await load(scenario, 2); // warm-up
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const [key, path] of Object.entries(paths)) {
-        const plain = await load(path, SECONDS);
+      for (const scenario of scenarios) {
+        const key = scenario.key;
+        const plain = await load(scenario, SECONDS);
         const file = join(OUT, `proxy-${key}-${round}.cpuprofile`);
-        const { profile, result } = await profiled(cdp, file, () => load(path, SECONDS));
+        const { profile, result } = await profiled(cdp, file, () => load(scenario, SECONDS));
         const n = result.requests;
         console.log(
           `\n== ${key} round ${round}: profiler off ${plain.rps.toFixed(0)} req/s, workerd ` +
-            `${plain.cpuUs.toFixed(0)} µs CPU/req; profiler on ${result.rps.toFixed(0)} req/s, ` +
+            `${plain.cpu['workerd-worker'].toFixed(0)} µs CPU/req; profiler on ${result.rps.toFixed(0)} req/s, ` +
             `JS samples ${jsUsPerRequest(profile, bundleText, n).toFixed(0)} µs/req ` +
-            `(non2xx ${plain.non2xx + result.non2xx}; ${file})`,
+            `(bad ${plain.badBodies + result.badBodies}, non2xx ${plain.non2xx + result.non2xx}; ${file})`,
         );
         printProfile(profile, bundleText, n);
       }

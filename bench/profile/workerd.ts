@@ -111,7 +111,7 @@ export function jsUsPerRequest(profile: CpuProfile, bundleText: string, requests
  * A bare workerd's default outbound refuses private addresses; upstash-local is on
  * 127.0.0.1, so the worker gets a network service that allows them.
  */
-export function withLocalNetwork(config: string): string {
+function withLocalNetwork(config: string): string {
   const services = 'services = [ (name = "main", worker = .worker) ],';
   const worker = 'const worker :Workerd.Worker = (';
   if (!config.includes(services) || !config.includes(worker)) {

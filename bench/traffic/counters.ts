@@ -8,7 +8,7 @@ import { SITE_API_KEY } from '../access/shared';
  * its own isolate's batch before it reads (src/stats/publisher-report.ts), and wrangler dev
  * runs one isolate, so a read after the replay sees every count the replay made.
  */
-export const STATS_PATH = `${PAYWALL_PREFIX}/v1/stats`;
+const STATS_PATH = `${PAYWALL_PREFIX}/v1/stats`;
 
 /** Views counted so far, by outcome (`metered`, `already_read`, …), over the default range. */
 export type Counters = Record<string, number>;

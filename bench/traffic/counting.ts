@@ -1,10 +1,13 @@
-import { DEFAULT_STATS } from '../../src/stats/config';
+import { statsConfigSchema } from '../../src/stats/config';
 import { fixed, type Goal } from '../support/format';
 import { type Counters, sameCounts, total } from './counters';
 import type { ChannelMeasure } from './measure';
 import { CHANNELS, type Channel } from './replay';
 import { COUNTING_OFF, MODES } from './stack';
 import { count, type ModeResults } from './summary';
+
+/** The counters' defaults (PAYWALL_CONFIG `stats`), as the worker takes them. */
+const DEFAULT_STATS = statsConfigSchema.parse({});
 
 /**
  * What counting the publisher's funnel costs (issue 15): the new meter replayed with

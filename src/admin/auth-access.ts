@@ -24,7 +24,7 @@ const ALGORITHMS = ['RS256'];
 /** Access's and Cloudflare's clocks are good; this covers only a little skew. */
 const CLOCK_TOLERANCE_SECONDS = 10;
 /** An Access application token is about 1 KB; a longer header is refused before any parsing. */
-export const MAX_ACCESS_JWT_CHARS = 8192;
+const MAX_ACCESS_JWT_CHARS = 8192;
 /** Our own limit on the key set's fetch (docs/architecture.md convention 15). */
 const KEY_SET_TIMEOUT_MS = 2_000;
 

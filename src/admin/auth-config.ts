@@ -16,7 +16,7 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
  * host: the issuer (`https://<host>`) and the key set's URL are built from it, so a scheme,
  * port, path or trailing dot would make every token's `iss` mismatch. Lowercased, as `iss` is.
  */
-export const accessTeamDomainSchema = z
+const accessTeamDomainSchema = z
   .string()
   .trim()
   .toLowerCase()
@@ -26,8 +26,8 @@ export const accessTeamDomainSchema = z
     'a host name such as example.cloudflareaccess.com (no scheme, port or path)',
   );
 
-/** ACCESS_AUD: the Access application's Audience (AUD) tag, 64 hex characters as Access gives it. */
-export const accessAudSchema = z
+/** ACCESS_AUD: the Access application's Audience (AUD) tag (Access gives 64 hex characters). */
+const accessAudSchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,200}$/, "the Access application's AUD tag (1-200 visible characters)");
 
@@ -36,7 +36,7 @@ export const accessAudSchema = z
  * `Authorization: Bearer <key>` (src/http/api-key.ts takes up to 512) as well as a Basic
  * password; 32+ characters because it opens the dashboard from anywhere.
  */
-export const adminKeySchema = z
+const adminKeySchema = z
   .string()
   .regex(
     /^[\x21-\x7e]{32,256}$/,

@@ -135,7 +135,7 @@ export function requireAdmin(options: { keySet?: AdminAuthDeps['keySet'] } = {})
 }
 
 /** The refusal on the wire. Messages say what to do, never which check failed or why. */
-export function refusalError(refusal: Extract<AdminAuthResult, { ok: false }>): AppError {
+function refusalError(refusal: Extract<AdminAuthResult, { ok: false }>): AppError {
   switch (refusal.status) {
     case 401:
       return new AppError(

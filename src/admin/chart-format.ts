@@ -1,3 +1,5 @@
+import { currencyDigits, currencyFormat } from '../prompt/format';
+
 /**
  * Numbers as the dashboard writes them: counts with grouping, rates with one decimal, money
  * from minor units, days in UTC. Each returns text that the markup escapes; none ever returns
@@ -8,7 +10,7 @@ const counts = new Intl.NumberFormat('en');
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
 /** What a missing rate reads as (a denominator of 0): one dash, read as "no value". */
-export const NO_VALUE = '—';
+const NO_VALUE = '—';
 
 /** A finite, non-negative count; anything else counts as 0 (a chart never draws NaN). */
 export function finite(n: number): number {
@@ -43,9 +45,7 @@ export function formatPercent(rate: number | null): string {
 export function formatMoney(minor: number, currency: string): string {
   const amount = finite(minor);
   try {
-    const format = new Intl.NumberFormat('en', { style: 'currency', currency });
-    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-    return format.format(amount / 10 ** digits);
+    return currencyFormat('en', currency).format(amount / 10 ** currencyDigits(currency));
   } catch {
     return `${(amount / 100).toFixed(2)} ${currency.toUpperCase()}`;
   }

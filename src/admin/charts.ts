@@ -96,6 +96,12 @@ export interface FunnelStep {
   of?: number;
 }
 
+/** The step `steps[i]` is a share of: the one it names, else the one before (none for the first). */
+export function baseStep(steps: readonly FunnelStep[], i: number): FunnelStep | undefined {
+  const step = steps[i];
+  return step?.of === undefined ? steps[i - 1] : steps[step.of];
+}
+
 /**
  * The funnel, one row per step: its name and count in text, a bar scaled to the largest step,
  * and the share of the step before ("25.0% of walled views").
@@ -106,7 +112,7 @@ export function funnelChart(steps: readonly FunnelStep[], text: ChartText): stri
   const row = 62;
   const rows = steps.map((step, i) => {
     const top = i * row + 14;
-    const prev = step.of === undefined ? steps[i - 1] : steps[step.of];
+    const prev = baseStep(steps, i);
     const share = prev
       ? `${formatPercent(ratio(step.count, prev.count))} of ${prev.label.toLowerCase()}`
       : '';

@@ -33,7 +33,7 @@ export interface DashboardContext {
   nonce?: string;
 }
 
-export const DASHBOARD_CSS = [
+const DASHBOARD_CSS = [
   'body{margin:0;font:16px/1.5 Georgia,serif;color:#1f1f1f;background:#fafaf7}',
   'main{max-width:46rem;margin:0 auto;padding:1rem clamp(12px,4vw,2rem) 3rem;background:#fff;border-top:4px solid #0b5394}',
   'h1{font-size:1.6rem;line-height:1.2;margin:.5rem 0}',

@@ -20,7 +20,7 @@ function conversion(v: Variant): string {
     : `${formatPercent(rate)} (${formatPercent(low)} to ${formatPercent(high)})`;
 }
 
-export function leaderSentence(experiments: StatsReport['experiments']): string {
+function leaderSentence(experiments: StatsReport['experiments']): string {
   const { variants, leader } = experiments;
   if (leader === null) return 'No variant has shown a prompt yet, so none leads.';
   if (variants.length < 2) return `Only one variant (${leader.id}): nothing to compare it with.`;

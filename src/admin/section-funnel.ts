@@ -1,14 +1,14 @@
 import type { StatsReport } from '../schemas/stats';
 import { formatCount, formatPercent, ratio } from './chart-format';
 import { dataTable } from './chart-table';
-import { type FunnelStep, funnelChart } from './charts';
+import { baseStep, type FunnelStep, funnelChart } from './charts';
 import { para, plural, section } from './section-frame';
 
 /** Question 2: how many went to checkout, and how many paid? The funnel, step by step. */
 
 export const FUNNEL_HEADING = 'How many went to checkout, and how many paid?';
 
-export function funnelSteps(report: StatsReport): FunnelStep[] {
+function funnelSteps(report: StatsReport): FunnelStep[] {
   const f = report.funnel;
   return [
     { label: 'Views', count: f.views },
@@ -34,7 +34,7 @@ export function funnelSection(report: StatsReport): string {
     caption: 'The funnel, step by step',
     head: ['Step', 'Count', 'Share of the step it follows', 'Share of views'],
     rows: steps.map((s, i) => {
-      const prev = s.of === undefined ? steps[i - 1] : steps[s.of];
+      const prev = baseStep(steps, i);
       return [
         s.label,
         formatCount(s.count),

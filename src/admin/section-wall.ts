@@ -7,7 +7,7 @@ import { para, plural, section } from './section-frame';
 /** Question 1: how many readers hit the wall? Views by what the decision said about them. */
 
 /** Each outcome in the publisher's words (the access API's `reason` values are for code). */
-export const OUTCOME_LABELS: Record<ViewOutcome, string> = {
+const OUTCOME_LABELS: Record<ViewOutcome, string> = {
   metered: 'Free reads counted by the meter',
   already_read: 'Re-reads (free)',
   meter_exhausted: 'Walled: free articles used up',
@@ -26,7 +26,7 @@ export const WALL_HEADING = 'How many readers hit the wall?';
 export function wallSection(report: StatsReport): string {
   const { views, walled } = report.funnel;
   const readers = report.shadow.live.walledReaders;
-  const share = formatPercent(report.conversion.walledPerView ?? ratio(walled, views));
+  const share = formatPercent(report.conversion.walledPerView);
   const lead =
     views === 0
       ? 'No article views were counted in this period.'

@@ -32,7 +32,7 @@ const DONE_TTL_MS = 7 * 86_400_000;
  * a length and its items: label/increment pairs (HINCRBY), field/value pairs (HSET), fields
  * (HDEL).
  */
-export const DONE_COUNTING_SCRIPT = `
+const DONE_COUNTING_SCRIPT = `
 local before = redis.call('GET', KEYS[1])
 redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1])
 if before == 'done' then return 0 end
@@ -70,7 +70,7 @@ const doneCountingScript = defineScript(DONE_COUNTING_SCRIPT);
  * landed although its caller gave up waiting (or by another delivery after this claim lapsed)
  * stays, so Stripe's redelivery is a duplicate, not a second count.
  */
-export const RELEASE_CLAIM_SCRIPT = `
+const RELEASE_CLAIM_SCRIPT = `
 if redis.call('GET', KEYS[1]) == 'processing' then return redis.call('DEL', KEYS[1]) end
 return 0
 `;

@@ -16,7 +16,7 @@ import { CONTRIBUTION_OFFER, type Variant } from './config';
  * An override naming an offer that is not configured is ignored here (the composed
  * configuration refuses it: `experimentOfferIssues` in ./config.ts), so a page never breaks.
  */
-export interface VariantPrompt {
+interface VariantPrompt {
   copy: PromptCopy;
   offers: Offers;
   /** Which block the prompt shows first. */

@@ -27,7 +27,7 @@ export const MAX_VARIANTS = 8;
 /** Same rules as the copy's own fields: trimmed plain text, never empty. */
 const copyText = (max: number) => z.string().trim().min(1).max(max);
 
-export const variantSchema = z
+const variantSchema = z
   .object({
     /** Not `-`: the stats count readers outside any experiment under it (src/stats/labels.ts). */
     id: slug.refine((id) => id !== '-', '"-" is reserved for "no variant"'),
@@ -66,14 +66,14 @@ export const experimentsConfigSchema = z
   })
   .strict();
 
-export type ExperimentsConfig = z.infer<typeof experimentsConfigSchema>;
+type ExperimentsConfig = z.infer<typeof experimentsConfigSchema>;
 export type ExperimentsConfigInput = z.input<typeof experimentsConfigSchema>;
 export type Variant = z.infer<typeof variantSchema>;
 
 /** What assignment needs of the configuration (docs/architecture.md convention 7). */
 export type Experiment = Pick<ExperimentsConfig, 'id' | 'variants'>;
 
-export interface ConfigIssue {
+interface ConfigIssue {
   /** Relative to the experiment section: `['variants', 1, 'firstOffer']`. */
   path: (string | number)[];
   message: string;

@@ -6,7 +6,7 @@
  * sensible width near the edges (Brown, Cai & DasGupta 2001).
  */
 
-export interface RateInterval {
+interface RateInterval {
   /** successes / trials; null (with low and high) when there were no trials. */
   rate: number | null;
   low: number | null;
@@ -31,13 +31,13 @@ export function wilsonInterval(successes: number, trials: number, z = 1.96): Rat
   };
 }
 
-export interface VariantOutcome {
+interface VariantOutcome {
   id: string;
   successes: number;
   trials: number;
 }
 
-export interface Leader {
+interface Leader {
   id: string;
   /** Its interval lies wholly above every other variant's. */
   significant: boolean;

@@ -27,7 +27,8 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralR
   return formatter;
 }
 
-const currencyFormat = (locale: string, currency: string) =>
+/** The locale's formatter for `currency`, built once per isolate (Intl throws on a bad code). */
+export const currencyFormat = (locale: string, currency: string) =>
   cached(
     `n|${locale}|${currency}`,
     () => new Intl.NumberFormat(locale, { style: 'currency', currency }),

@@ -6,15 +6,12 @@ import { describeShadow } from '../admin/shadow-description';
 import { PAYWALL_PREFIX } from '../contract/paths';
 import { AppError } from '../errors';
 import type { AppEnv } from '../http/context';
+import { setSignInPageHeaders } from '../identity/http';
 import { errorResponseDoc } from '../schemas/error';
 import { StatsQuerySchema } from '../schemas/stats';
 import { reportFor } from '../stats/publisher-report';
 
-export const ADMIN_PATH = '/admin';
-
-/** Only the page's own `<style>`; no script, no image, nothing from another host. */
-const ADMIN_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const ADMIN_PATH = '/admin';
 
 /** The page in the OpenAPI document (registered by src/routes/docs.ts). */
 export const adminOpenApi = createRoute({
@@ -55,9 +52,9 @@ export const adminRoutes = new Hono<AppEnv>().get(ADMIN_PATH, requireAdmin(), as
   const services = c.var.services;
   const query = parsed.data;
   const report = await reportFor(services, query);
-  c.header('Content-Security-Policy', ADMIN_CSP);
-  c.header('Cache-Control', 'private, no-store');
-  c.header('X-Robots-Tag', 'noindex');
+  // The sign-in pages' headers: only the page's own `<style>`, no script, nothing from another
+  // host, never framed, cached or indexed.
+  setSignInPageHeaders(c);
   return c.html(
     renderDashboard(report, {
       period: { from: report.from, to: report.to, granularity: query.granularity },

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { type ChoiceInput, planLabel, resolveChoice } from '../billing/checkout';
 import { AppError, RETRY_SOON } from '../errors';
+import { assignVariant } from '../experiments/assign';
 import { limitBody } from '../http/body-limit';
 import type { AppEnv } from '../http/context';
 import { clearCookie, readCookie, setReaderCookie } from '../http/cookies';
@@ -20,7 +21,6 @@ import {
   majorToMinor,
 } from '../schemas/checkout';
 import { formErrorResponseDoc } from '../schemas/error';
-import { variantOf } from '../stats/count-view';
 
 const checkoutRoute = createRoute({
   method: 'post',
@@ -154,8 +154,11 @@ export const checkoutRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     // A checkout from a variant's prompt (its form says which, and it is this reader's) is
     // counted under that variant, and the session carries it to the payment. Anything else (the
     // site's own button, JSON from the site's server) is counted under no variant.
-    const assigned = variantOf(services.config.experiment, reader.rawId);
-    const variant = shownIn !== undefined && shownIn === assigned ? assigned : undefined;
+    const variant =
+      shownIn !== undefined &&
+      assignVariant(reader.rawId, services.config.experiment)?.id === shownIn
+        ? shownIn
+        : undefined;
     let url: string | null;
     try {
       url = await services.billing.createCheckout(resolved.choice, {

@@ -51,7 +51,7 @@ export const StatsQuerySchema = z
   })
   .openapi('StatsQuery');
 
-export const FunnelSchema = z.object({
+const FunnelSchema = z.object({
   views: Count.openapi({ description: 'Article views counted (peeks are not views)' }),
   walled: Count.openapi({ description: 'Views denied: the meter exhausted or a premium article' }),
   prompts: Count.openapi({ description: 'Prompts shown, on the wall or as the support prompt' }),
@@ -59,13 +59,13 @@ export const FunnelSchema = z.object({
   paid: Count.openapi({ description: 'Checkouts paid (from Stripe webhooks, once per event)' }),
 });
 
-export const ConversionIntervalSchema = z.object({
+const ConversionIntervalSchema = z.object({
   rate: Rate,
   low: Rate.openapi({ description: 'Lower end of the 95% Wilson score interval' }),
   high: Rate.openapi({ description: 'Upper end of the 95% Wilson score interval' }),
 });
 
-export const VariantStatsSchema = z.object({
+const VariantStatsSchema = z.object({
   id: z.string(),
   weight: z.number().min(0),
   prompts: Count,

@@ -17,5 +17,3 @@ export const statsConfigSchema = z
   .strict();
 
 export type StatsConfig = z.infer<typeof statsConfigSchema>;
-
-export const DEFAULT_STATS = statsConfigSchema.parse({});

@@ -1,13 +1,6 @@
 import type { DecideOutput } from '../access/decide';
-import { assignVariant } from '../experiments/assign';
-import type { Experiment } from '../experiments/config';
 import { cyrb53 } from '../experiments/hash';
 import type { Stats } from './stats';
-
-/** The experiment variant a reader is in (by the random id inside their reader id). */
-export function variantOf(experiment: Experiment, rawId: string): string | undefined {
-  return assignVariant(rawId, experiment)?.id;
-}
 
 /**
  * One counted article view: its outcome, whether it was walled (live, and by the shadow

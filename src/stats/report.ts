@@ -145,7 +145,7 @@ export function buildReport(
   }
 
   const variants = ctx.variants.map((configured) => {
-    const v = perVariant.get(configured.id) ?? variantOf(configured.id);
+    const v = variantOf(configured.id);
     return {
       id: configured.id,
       weight: configured.weight,

@@ -11,7 +11,7 @@ export function testRedis() {
 }
 
 /** Every key under `prefix` (a SCAN to the end). */
-export async function keysUnder(prefix: string): Promise<string[]> {
+async function keysUnder(prefix: string): Promise<string[]> {
   const r = testRedis();
   const found: string[] = [];
   let cursor = '0';

@@ -29,14 +29,16 @@ export async function localDefaults(): Promise<Record<string, string>> {
     STRIPE_SECRET_KEY: LOCAL_STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: `whsec_local_${randomBytes(16).toString('hex')}`,
     STRIPE_API_BASE: `http://127.0.0.1:${LOCAL_STRIPE_PORT}`,
-    // wrangler.toml's configuration plus, for the dashboard (/_paywall/admin), a prompt
-    // experiment (half the readers see the contribution form before the plans) and a shadow
-    // limit of 2 beside the live 3: docs/stats.md.
-    PAYWALL_CONFIG: JSON.stringify(DEMO_PAYWALL_CONFIG),
   };
 }
 
-export const DEMO_PAYWALL_CONFIG = {
+/**
+ * `npm start`'s configuration: wrangler.toml's plus, for the dashboard (/_paywall/admin), a
+ * prompt experiment (half the readers see the contribution form before the plans) and a
+ * shadow limit of 2 beside the live 3: docs/stats.md. Only `.dev.vars` gets it; the benches
+ * and tests set their own.
+ */
+const DEMO_PAYWALL_CONFIG = {
   meter: { limit: 3, window: { kind: 'calendar-month' } },
   leadParagraphs: 2,
   experiment: {
@@ -65,7 +67,10 @@ export async function ensureDevVars(
   path: string,
 ): Promise<{ vars: Record<string, string>; added: string[] }> {
   const existing = existsSync(path) ? parseDevVars(readFileSync(path, 'utf8')) : {};
-  const defaults = await localDefaults();
+  const defaults = {
+    ...(await localDefaults()),
+    PAYWALL_CONFIG: JSON.stringify(DEMO_PAYWALL_CONFIG),
+  };
   const added = Object.keys(defaults).filter((k) => existing[k] === undefined);
   const vars = { ...defaults, ...existing };
   if (added.length > 0) {

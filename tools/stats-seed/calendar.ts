@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 const WEEKDAY = [0.74, 1.0, 1.05, 1.03, 1.0, 0.92, 0.66] as const;
 
 /** How much busier the big story's day is than its weekday. Assumption. */
-export const SPIKE_FACTOR = 2.6;
+const SPIKE_FACTOR = 2.6;
 
 /** `count` days ending with `endDay` (both `YYYY-MM-DD`, UTC), oldest first. */
 export function daysEnding(endDay: string, count: number): string[] {

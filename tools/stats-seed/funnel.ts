@@ -1,4 +1,7 @@
+import { shadowWalls } from '../../src/access/shadow';
 import { cyrb53 } from '../../src/experiments/hash';
+import type { MeterOutcome, MeterResult } from '../../src/meter/meter';
+import { rulesConfigSchema } from '../../src/rules/config';
 import type { ViewOutcome } from '../../src/schemas/stats';
 import { label } from '../../src/stats/labels';
 import type { Ledger } from './ledger';
@@ -49,16 +52,41 @@ export interface FunnelContext {
 
 const DENIED: ReadonlySet<ViewOutcome> = new Set(['meter_exhausted', 'premium']);
 
-/** Whether the shadow's limit would have walled this read, from the live meter's answer. */
-export function shadowWalls(
+/** The live rules the seeded reads met: the `premium` section is premium, the rest metered. */
+const SEEDED_RULES = rulesConfigSchema.parse([
+  { match: { section: 'premium' }, access: 'premium' },
+]);
+const METER_OUTCOMES: Partial<Record<ViewOutcome, MeterOutcome>> = {
+  metered: 'counted',
+  already_read: 'already_read',
+  meter_exhausted: 'exhausted',
+};
+
+/**
+ * Whether the shadow's limit would have walled this read: the worker's own rule
+ * (src/access/shadow.ts), given the live meter's answer as the seeded read had it.
+ */
+function shadowWallsRead(
   outcome: ViewOutcome,
   used: number | null,
   limits: { live: number; shadow: number },
 ): boolean {
-  if (outcome === 'premium') return true;
-  if (outcome === 'metered') return (used ?? 0) > limits.shadow;
-  if (outcome === 'meter_exhausted') return limits.live >= limits.shadow;
-  return false;
+  const meterOutcome = METER_OUTCOMES[outcome];
+  const meter: MeterResult | null =
+    meterOutcome === undefined || used === null
+      ? null
+      : { ok: true, outcome: meterOutcome, used, limit: limits.live, resetsAt: new Date(0) };
+  return shadowWalls({
+    shadow: { meterLimit: limits.shadow },
+    liveRules: SEEDED_RULES,
+    liveLimit: limits.live,
+    configuredLimit: limits.live,
+    article: { id: 'seeded', section: outcome === 'premium' ? 'premium' : 'news' },
+    entitled: outcome === 'subscriber',
+    verifiedCrawler: outcome === 'verified_crawler',
+    meter,
+    onMeterFailure: 'open',
+  });
 }
 
 export function countReader(reader: ReaderTimeline, variant: string, ctx: FunnelContext): void {
@@ -79,7 +107,7 @@ export function countReader(reader: ReaderTimeline, variant: string, ctx: Funnel
     }
     if (
       ctx.shadowLimit !== null &&
-      shadowWalls(outcome, read.used, { live: ctx.meterLimit, shadow: ctx.shadowLimit })
+      shadowWallsRead(outcome, read.used, { live: ctx.meterLimit, shadow: ctx.shadowLimit })
     ) {
       ledger.add(day, label.walled('shadow'));
       ledger.walled(day, 'shadow', hash);

@@ -54,7 +54,7 @@ export function purchasePicker(offers: Offers): (rand: () => number) => Purchase
   return (rand) => purchaseOf((choices[pick(rand())] as (typeof choices)[number]).choose(rand));
 }
 
-export function purchaseOf(choice: CheckoutChoice): Purchase {
+function purchaseOf(choice: CheckoutChoice): Purchase {
   if (choice.kind === 'plan') {
     const { plan } = choice;
     return {

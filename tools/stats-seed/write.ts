@@ -17,20 +17,20 @@ import type { SeededDay } from './ledger';
 export const seededMarkerKey = (prefix: string) => `${prefix}stats:seeded`;
 
 /** Claims the marker: set it when absent (or when forced); 1 when set, 0 when it was there. */
-export const CLAIM_SCRIPT = `
+const CLAIM_SCRIPT = `
 if ARGV[2] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `;
 
 /** The supporters still paying: HSET of field/value pairs, one round trip. */
-export const SUPPORTERS_SCRIPT = `
+const SUPPORTERS_SCRIPT = `
 for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `;
 
 /** Whether the marker is there (a look before generating; the claim still decides). */
-export const SEEDED_SCRIPT = `return redis.call('EXISTS', KEYS[1])`;
+const SEEDED_SCRIPT = `return redis.call('EXISTS', KEYS[1])`;
 
 const claimScript = defineScript(CLAIM_SCRIPT);
 const seededScript = defineScript(SEEDED_SCRIPT);

@@ -9,10 +9,9 @@ import { batchesOf, isSeeded, seededMarkerKey, writeSeed } from '../../../tools/
 import { MemoryBackend } from '../../../tools/upstash-local/memory-backend';
 
 // The writer (tools/stats-seed/write.ts) through the real `writeBatch` and `readRange` of
-// src/stats/. Redis is a small stand-in that runs the scripts the seeding sends, told apart by
-// their text, by their documented ARGV (src/stats/scripts.ts, write.ts): upstash-local's
-// embedded backend (ioredis-mock) has no PFADD. The same path against a real redis-server is
-// tried by hand (tools/stats-seed/README.md).
+// src/stats/, against upstash-local's embedded backend (its Lua runs the same scripts, and
+// keeps HyperLogLogs as exact sets). The same path against a real redis-server is tried by
+// hand (tools/stats-seed/README.md).
 
 const PREFIX = 'seedtest:';
 const keys = createKeys(PREFIX);
